@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-asgi-testclient",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TestClient", targets: ["TestClient"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: [])
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPython",
+            pkgConfig: "python3-embed",
+            providers: [.apt(["python3-dev"])]
+        ),
+        .target(
+            name: "PyASGIBridge",
+            dependencies: ["CPython"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestClient",
+            dependencies: [
+                "PyASGIBridge",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TestClientTests",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,241 @@
+import Synchronization
+
+/// One ASGI connection (an app call) as both threads see it: Swift pushes inbound messages and
+/// awaits the outcome; the loop thread pulls inbound messages for `receive()` and reports what the
+/// app sent. Everything crossing here is a Swift value.
+///
+/// A buffered connection (a plain HTTP request) reports once, when the app call has finished: one
+/// resume of the waiting task per request. A streaming connection (streamed response, websocket,
+/// lifespan) reports every message as it comes.
+package final class Connection: Sendable {
+    package enum Mode: Sendable {
+        case buffered
+        case streaming
+    }
+
+    /// What the loop thread gets when the app calls `receive()`.
+    enum InboundPoll {
+        case event(InboundEvent)
+        /// Nothing yet: the loop must wait for ``Connection/push(_:)``.
+        case wait
+    }
+
+    package let scope: ConnectionScope
+    package let mode: Mode
+    let appID: Int
+    let runtime: PythonRuntime
+    /// Whether the app should get a 500 response rather than raise (buffered HTTP only).
+    let raiseAppExceptions: Bool
+
+    private struct State {
+        var inbound: [InboundEvent] = []
+        var inboundHead = 0
+        /// The client side is gone (closed, timed out, cancelled): `receive()` gives disconnects.
+        var clientGone = false
+        var loopAwaitsInbound = false
+        var outbound: [OutboundEvent] = []
+        var outboundHead = 0
+        /// The app call's end (streaming), or the whole response (buffered).
+        var ended: Result<Void, BridgeFailure>?
+        var response: Result<BufferedResponse, BridgeFailure>?
+        var bufferedWaiter: UnsafeContinuation<BufferedResponse, any Error>?
+        var eventWaiter: UnsafeContinuation<OutboundEvent?, any Error>?
+        /// A failure on the Swift side (timeout, cancel) that ends every later wait.
+        var swiftFailure: BridgeFailure?
+    }
+
+    private let state: Mutex<State>
+    /// Set once the outcome of a buffered connection is there, for the short spin before parking.
+    private let finished = Atomic<Bool>(false)
+
+    init(
+        runtime: PythonRuntime,
+        appID: Int,
+        scope: ConnectionScope,
+        mode: Mode,
+        inbound: [InboundEvent],
+        raiseAppExceptions: Bool
+    ) {
+        self.runtime = runtime
+        self.appID = appID
+        self.scope = scope
+        self.mode = mode
+        self.raiseAppExceptions = raiseAppExceptions
+        self.state = Mutex(State(inbound: inbound))
+    }
+
+    // MARK: Swift side
+
+    /// Queues a message for the app's `receive()`.
+    package func push(_ event: InboundEvent) {
+        let wake = state.withLock { state -> Bool in
+            state.inbound.append(event)
+            defer { state.loopAwaitsInbound = false }
+            return state.loopAwaitsInbound
+        }
+        if wake { runtime.submit(.inboundReady(self)) }
+    }
+
+    /// Ends the client side: the app gets a disconnect from `receive()`, and its task is cancelled
+    /// shortly after. Every wait on this connection fails with `failure`.
+    package func abort(_ failure: BridgeFailure) {
+        let (buffered, event) = state.withLock { state in
+            if state.swiftFailure == nil { state.swiftFailure = failure }
+            state.clientGone = true
+            let waiters = (state.bufferedWaiter, state.eventWaiter)
+            state.bufferedWaiter = nil
+            state.eventWaiter = nil
+            if state.response == nil { state.response = .failure(failure) }
+            return waiters
+        }
+        finished.store(true, ordering: .releasing)
+        buffered?.resume(throwing: failure)
+        event?.resume(throwing: failure)
+        runtime.submit(.abort(self))
+    }
+
+    /// The whole response of a buffered connection, once the app call has finished.
+    package func response(timeout: Duration?) async throws -> BufferedResponse {
+        if Spin.wait(until: { finished.load(ordering: .acquiring) }),
+            let result = state.withLock({ $0.response })
+        {
+            return try result.get()
+        }
+        return try await wait(timeout: timeout, waitingFor: "the response") { continuation in
+            state.withLock { state -> Result<BufferedResponse, BridgeFailure>? in
+                if let result = state.response { return result }
+                state.bufferedWaiter = continuation
+                return nil
+            }
+        }
+    }
+
+    /// The next message the app sent (streaming connections); nil once the app call has ended
+    /// cleanly after its last message.
+    package func nextEvent(timeout: Duration?, waitingFor: String) async throws -> OutboundEvent? {
+        try await wait(timeout: timeout, waitingFor: waitingFor) { continuation in
+            state.withLock { state -> Result<OutboundEvent?, BridgeFailure>? in
+                if state.outboundHead < state.outbound.count {
+                    let event = state.outbound[state.outboundHead]
+                    state.outboundHead += 1
+                    if state.outboundHead == state.outbound.count {
+                        state.outbound.removeAll(keepingCapacity: true)
+                        state.outboundHead = 0
+                    }
+                    return .success(event)
+                }
+                if let failure = state.swiftFailure { return .failure(failure) }
+                if let ended = state.ended { return ended.map { nil } }
+                state.eventWaiter = continuation
+                return nil
+            }
+        }
+    }
+
+    /// Parks the task until `install` finds a result or stores the continuation, with a deadline
+    /// and cancellation that both abort the connection.
+    private func wait<T>(
+        timeout: Duration?,
+        waitingFor: String,
+        install: (UnsafeContinuation<T, any Error>) -> Result<T, BridgeFailure>?
+    ) async throws -> T {
+        let alarm = timeout.map { timeout in
+            Watchdog.shared.schedule(after: timeout) { [self] in
+                abort(.timeout(waitingFor: waitingFor, seconds: timeout.seconds))
+            }
+        }
+        defer { if let alarm { Watchdog.shared.cancel(alarm) } }
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { continuation in
+                if let ready = install(continuation) {
+                    continuation.resume(with: ready)
+                }
+            }
+        } onCancel: {
+            abort(.cancelled)
+        }
+    }
+
+    // MARK: Loop side (called on the loop thread)
+
+    func pollInbound() -> InboundPoll {
+        state.withLock { state in
+            if state.inboundHead < state.inbound.count {
+                let event = state.inbound[state.inboundHead]
+                state.inboundHead += 1
+                return .event(event)
+            }
+            if state.clientGone { return .event(disconnectEvent) }
+            state.loopAwaitsInbound = true
+            return .wait
+        }
+    }
+
+    /// After the response is complete (or the client went away) the app's `receive()` gets this.
+    var disconnectEvent: InboundEvent {
+        switch scope.kind {
+        case .http: .httpDisconnect
+        case .websocket: .websocketDisconnect(code: 1005, reason: "")
+        case .lifespan: .lifespanShutdown
+        }
+    }
+
+    var isClientGone: Bool { state.withLock { $0.clientGone } }
+
+    /// Marks the client side as gone from the loop's side (HTTP response complete).
+    func markClientGone() {
+        state.withLock { $0.clientGone = true }
+    }
+
+    /// Streaming: one message from the app.
+    func deliver(_ event: OutboundEvent) {
+        let waiter = state.withLock { state -> UnsafeContinuation<OutboundEvent?, any Error>? in
+            if let waiter = state.eventWaiter {
+                state.eventWaiter = nil
+                return waiter
+            }
+            if state.swiftFailure == nil { state.outbound.append(event) }
+            return nil
+        }
+        waiter?.resume(returning: event)
+    }
+
+    /// Streaming: the app call ended.
+    func end(_ result: Result<Void, BridgeFailure>) {
+        let waiter = state.withLock { state -> UnsafeContinuation<OutboundEvent?, any Error>? in
+            state.ended = result
+            defer { state.eventWaiter = nil }
+            return state.eventWaiter
+        }
+        waiter?.resume(with: result.map { nil })
+    }
+
+    /// Buffered: the app call ended with this outcome.
+    func complete(_ result: Result<BufferedResponse, BridgeFailure>) {
+        let waiter = state.withLock { state -> UnsafeContinuation<BufferedResponse, any Error>? in
+            guard state.response == nil else { return nil }
+            state.response = result
+            defer { state.bufferedWaiter = nil }
+            return state.bufferedWaiter
+        }
+        finished.store(true, ordering: .releasing)
+        waiter?.resume(with: result.mapError { $0 })
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+extension Connection {
+    /// Loop side: the app call ended. Buffered connections get the response; streaming ones the end.
+    func finish(_ result: Result<BufferedResponse, BridgeFailure>) {
+        switch mode {
+        case .buffered: complete(result)
+        case .streaming: end(result.map { _ in () })
+        }
+    }
+}

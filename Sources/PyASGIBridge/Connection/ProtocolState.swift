@@ -1,0 +1,121 @@
+/// The server side of the ASGI state machine for one connection, with uvicorn's rules and wording.
+/// It judges every message the app sends, in order.
+struct ProtocolState {
+    enum Phase: String {
+        case httpAwaitingStart = "before http.response.start"
+        case httpBody = "sending the response body"
+        case httpTrailers = "sending trailers"
+        case httpComplete = "response complete"
+        case websocketConnecting = "handshake pending"
+        case websocketOpen = "connected"
+        case websocketDenial = "sending the denial response"
+        case websocketClosed = "closed"
+        case lifespanStarting = "lifespan startup"
+        case lifespanRunning = "lifespan started"
+        case lifespanShuttingDown = "lifespan shutdown"
+        case lifespanDone = "lifespan finished"
+    }
+
+    private(set) var phase: Phase
+    private let extensions: Set<String>
+    private var sentDebug = false
+    private var expectTrailers = false
+
+    init(kind: ConnectionScope.Kind, extensions: [String]) {
+        self.extensions = Set(extensions)
+        switch kind {
+        case .http: phase = .httpAwaitingStart
+        case .websocket: phase = .websocketConnecting
+        case .lifespan: phase = .lifespanStarting
+        }
+    }
+
+    /// Lifespan: the server sent `lifespan.shutdown`.
+    mutating func shutdownRequested() {
+        if phase == .lifespanRunning { phase = .lifespanShuttingDown }
+    }
+
+    var isHTTPStarted: Bool { phase != .httpAwaitingStart }
+    var isComplete: Bool { phase == .httpComplete || phase == .websocketClosed || phase == .lifespanDone }
+
+    /// Moves the machine on, or says why the message is not allowed now.
+    mutating func accept(_ event: OutboundEvent) -> BridgeFailure? {
+        let type = event.typeName
+        func violation(_ message: String) -> BridgeFailure {
+            .protocolViolation(message: message, messageType: type, state: phase.rawValue)
+        }
+        switch (phase, event) {
+        case (.httpAwaitingStart, .responseDebug):
+            guard extensions.contains("http.response.debug") else {
+                return violation("Unexpected ASGI message 'http.response.debug': the extension was not advertised.")
+            }
+            guard !sentDebug else {
+                return violation("ASGI message 'http.response.debug' may be sent only once.")
+            }
+            sentDebug = true
+        case (.httpAwaitingStart, .responseStart(_, _, let trailers)):
+            expectTrailers = trailers
+            phase = .httpBody
+        case (.httpAwaitingStart, _):
+            return violation("Expected ASGI message 'http.response.start', but got '\(type)'.")
+        case (.httpBody, .responseBody(_, let more)):
+            if !more { phase = expectTrailers ? .httpTrailers : .httpComplete }
+        case (.httpBody, _):
+            return violation("Expected ASGI message 'http.response.body', but got '\(type)'.")
+        case (.httpTrailers, .responseTrailers(_, let more)):
+            if !more { phase = .httpComplete }
+        case (.httpTrailers, _):
+            return violation("Expected ASGI message 'http.response.trailers', but got '\(type)'.")
+        case (.httpComplete, _):
+            return violation("Unexpected ASGI message '\(type)' sent, after response already completed.")
+
+        case (.websocketConnecting, .websocketAccept):
+            phase = .websocketOpen
+        case (.websocketConnecting, .websocketClose):
+            phase = .websocketClosed
+        case (.websocketConnecting, .websocketResponseStart(let status, _)):
+            guard extensions.contains("websocket.http.response") else {
+                return violation("Unexpected ASGI message 'websocket.http.response.start': the extension was not advertised.")
+            }
+            guard (100...599).contains(status) else {
+                return violation("Invalid HTTP status code '\(status)' in response.")
+            }
+            phase = .websocketDenial
+        case (.websocketConnecting, _):
+            return violation(
+                "Expected ASGI message 'websocket.accept', 'websocket.close' or 'websocket.http.response.start' but got '\(type)'."
+            )
+        case (.websocketDenial, .websocketResponseBody(_, let more)):
+            if !more { phase = .websocketClosed }
+        case (.websocketDenial, _):
+            return violation("Expected ASGI message 'websocket.http.response.body' but got '\(type)'.")
+        case (.websocketOpen, .websocketSend), (.websocketOpen, .websocketClose):
+            if case .websocketClose = event { phase = .websocketClosed }
+        case (.websocketOpen, _):
+            return violation("Expected ASGI message 'websocket.send' or 'websocket.close', but got '\(type)'.")
+        case (.websocketClosed, _):
+            return violation("Unexpected ASGI message '\(type)', after sending 'websocket.close'.")
+
+        case (.lifespanStarting, .lifespanStartupComplete):
+            phase = .lifespanRunning
+        case (.lifespanStarting, .lifespanStartupFailed):
+            phase = .lifespanDone
+        case (.lifespanShuttingDown, .lifespanShutdownComplete), (.lifespanShuttingDown, .lifespanShutdownFailed):
+            phase = .lifespanDone
+        case (.lifespanStarting, _), (.lifespanRunning, _), (.lifespanShuttingDown, _), (.lifespanDone, _):
+            return violation("Got invalid state transition on lifespan protocol.")
+        }
+        return nil
+    }
+
+    /// What the app may send on this kind of connection, to reject foreign message types early.
+    static func allows(_ event: OutboundEvent, on kind: ConnectionScope.Kind) -> Bool {
+        switch event {
+        case .responseStart, .responseBody, .responseTrailers, .responseDebug: kind == .http
+        case .websocketAccept, .websocketSend, .websocketClose, .websocketResponseStart, .websocketResponseBody:
+            kind == .websocket
+        case .lifespanStartupComplete, .lifespanStartupFailed, .lifespanShutdownComplete, .lifespanShutdownFailed:
+            kind == .lifespan
+        }
+    }
+}

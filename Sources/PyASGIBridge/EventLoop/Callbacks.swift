@@ -1,0 +1,63 @@
+internal import CPython
+
+/// The C functions Python calls: each gets its Swift object from the capsule it is bound to.
+/// Method definitions and their names live in memory that is never freed, as CPython requires.
+enum Callbacks {
+    private typealias Fast = @convention(c) (PyPointer?, UnsafePointer<PyPointer?>?, Py_ssize_t) -> PyPointer?
+    private typealias Unary = @convention(c) (PyPointer?, PyPointer?) -> PyPointer?
+
+    private static func define(_ name: StaticString, flags: Int32, _ function: PyCFunction) -> UnsafeMutablePointer<PyMethodDef> {
+        let definition = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 1)
+        definition.initialize(to: PyMethodDef(
+            ml_name: UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
+            ml_meth: function,
+            ml_flags: flags,
+            ml_doc: nil
+        ))
+        return definition
+    }
+
+    private static func object<T: AnyObject>(_ capsule: PyPointer?, as type: T.Type) -> T {
+        Unmanaged<T>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).takeUnretainedValue()
+    }
+
+    // The definitions are created once and shared by every function object bound to them; the
+    // pointers are immutable after initialisation, so sharing them across threads is safe.
+    nonisolated(unsafe) static let waitForWork = define("wait_for_work", flags: shim_METH_O(), { capsule, timeout in
+        let context = object(capsule, as: LoopContext.self)
+        return Py_NewRef(shim_Bool(context.waitForWork(timeout: timeout!) ? 1 : 0))
+    })
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let drain = define("drain", flags: shim_METH_NOARGS(), { capsule, _ in
+        object(capsule, as: LoopContext.self).drain()
+        return Py_NewRef(shim_None())
+    })
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let reportLoopError = define("report", flags: shim_METH_O(), { capsule, exception in
+        object(capsule, as: LoopContext.self).reportLoopError(exception!)
+        return Py_NewRef(shim_None())
+    })
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let receive = define("receive", flags: shim_METH_NOARGS(), { capsule, _ in
+        object(capsule, as: PyConnection.self).receive()
+    })
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let send = define("send", flags: shim_METH_O(), { capsule, message in
+        object(capsule, as: PyConnection.self).send(message!)
+    })
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let done = define("done", flags: shim_METH_O(), { capsule, task in
+        object(capsule, as: PyConnection.self).done(task!)
+        return Py_NewRef(shim_None())
+    })
+
+    /// Destroys a connection capsule: drops the Swift object it kept alive.
+    static let releaseCapsule: PyCapsule_Destructor = { capsule in
+        Unmanaged<PyConnection>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
+    }
+}

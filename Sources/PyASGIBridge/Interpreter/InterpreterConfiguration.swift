@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How the one embedded interpreter of this process is set up. The first client to start the
+/// interpreter decides; later configurations may only add search paths.
+package struct InterpreterConfiguration: Sendable, Equatable {
+    /// The virtual environment; nil finds one from `VIRTUAL_ENV`, then `.venv` in the current
+    /// directory, then `.venv` in this package's root.
+    package var virtualEnvironment: String?
+    /// Directories put in front of `sys.path` (after the current directory). `PYTHONPATH` is
+    /// honoured as well.
+    package var searchPaths: [String]
+
+    package init(virtualEnvironment: String? = nil, searchPaths: [String] = []) {
+        self.virtualEnvironment = virtualEnvironment
+        self.searchPaths = searchPaths
+    }
+}
+
+enum Environment {
+    static func value(_ name: String) -> String? {
+        guard let raw = getenv(name) else { return nil }
+        let value = String(cString: raw)
+        return value.isEmpty ? nil : value
+    }
+
+    static var currentDirectory: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func readFile(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The root of this package (where `Package.swift` is), found from this source file's path;
+    /// nil when the sources are not on this machine.
+    static var packageRoot: String? {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        // Sources/PyASGIBridge/Interpreter/InterpreterConfiguration.swift
+        guard parts.count > 4 else { return nil }
+        parts.removeLast(4)
+        let root = parts.joined(separator: "/")
+        return isFile(root + "/Package.swift") ? root : nil
+    }
+}
+
+extension InterpreterConfiguration {
+    /// The venv to use and how it was found, or nil to run without one.
+    func resolveVirtualEnvironment() throws(BridgeFailure) -> String? {
+        if let explicit = virtualEnvironment {
+            guard Environment.isFile(explicit + "/pyvenv.cfg") else {
+                throw .interpreterStart("The virtual environment \(explicit) has no pyvenv.cfg; create it with scripts/bootstrap.")
+            }
+            return explicit
+        }
+        if let active = Environment.value("VIRTUAL_ENV"), Environment.isFile(active + "/pyvenv.cfg") {
+            return active
+        }
+        let candidates = [Environment.currentDirectory, Environment.packageRoot].compactMap { $0 }
+        for directory in candidates where Environment.isFile(directory + "/.venv/pyvenv.cfg") {
+            return directory + "/.venv"
+        }
+        return nil
+    }
+}

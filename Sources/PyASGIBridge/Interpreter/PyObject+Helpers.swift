@@ -1,0 +1,138 @@
+internal import CPython
+
+/// A borrowed or owned `PyObject*`. Only ever used on the loop thread, which holds the GIL whenever
+/// Swift code runs there (it is called from Python).
+typealias PyPointer = UnsafeMutablePointer<PyObject>
+
+/// An owned (strong) reference. Not copyable and not `Sendable`: it lives inside one GIL scope and
+/// releases its reference when it goes out of scope.
+struct PyRef: ~Copyable {
+    let pointer: PyPointer
+
+    /// Takes ownership of a new reference; `nil` when the C call failed (a Python error is set).
+    init?(owned pointer: PyPointer?) {
+        guard let pointer else { return nil }
+        self.pointer = pointer
+    }
+
+    init(borrowed pointer: PyPointer) {
+        Py_IncRef(pointer)
+        self.pointer = pointer
+    }
+
+    /// Gives the reference away (to a function that steals it).
+    consuming func take() -> PyPointer {
+        let pointer = self.pointer
+        discard self
+        return pointer
+    }
+
+    deinit { Py_DecRef(pointer) }
+}
+
+enum Py {
+    static func string(_ value: String) -> PyPointer? {
+        var value = value
+        return value.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                PyUnicode_FromStringAndSize($0.baseAddress, $0.count)
+            }
+        }
+    }
+
+    static func bytes(_ value: [UInt8]) -> PyPointer? {
+        value.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                PyBytes_FromStringAndSize($0.baseAddress, $0.count)
+            }
+        }
+    }
+
+    static func interned(_ value: String) -> PyPointer {
+        guard let object = PyUnicode_InternFromString(value) else {
+            fatalError("cannot intern \(value)")  // only fails when the interpreter is out of memory
+        }
+        return object
+    }
+
+    /// A `str` as Swift text; nil if it is not a str (or has lone surrogates).
+    static func swiftString(_ object: PyPointer) -> String? {
+        guard shim_Unicode_Check(object) != 0 else { return nil }
+        var size: Py_ssize_t = 0
+        guard let utf8 = PyUnicode_AsUTF8AndSize(object, &size) else {
+            PyErr_Clear()
+            return nil
+        }
+        return utf8.withMemoryRebound(to: UInt8.self, capacity: size) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
+        }
+    }
+
+    /// The bytes of a `bytes` object; nil if it is not bytes.
+    static func swiftBytes(_ object: PyPointer) -> [UInt8]? {
+        guard shim_Bytes_Check(object) != 0 else { return nil }
+        let size = shim_Bytes_Size(object)
+        guard let data = shim_Bytes_AsString(object) else { return [] }
+        return data.withMemoryRebound(to: UInt8.self, capacity: size) {
+            Array(UnsafeBufferPointer(start: $0, count: size))
+        }
+    }
+
+    /// The truth of an owned result (released); nil if the call failed.
+    static func truth(owned object: PyPointer?) -> Bool? {
+        guard let object else { return nil }
+        defer { Py_DecRef(object) }
+        let truth = PyObject_IsTrue(object)
+        return truth < 0 ? nil : truth == 1
+    }
+
+    /// The text of an owned `str` result (released); nil if the call failed or it is no str.
+    static func string(owned object: PyPointer?) -> String? {
+        guard let object else { return nil }
+        defer { Py_DecRef(object) }
+        return swiftString(object)
+    }
+
+    /// `str(object)`, never failing.
+    static func describe(_ object: PyPointer) -> String {
+        guard let text = PyRef(owned: PyObject_Str(object)) else {
+            PyErr_Clear()
+            return "<unprintable \(typeName(object))>"
+        }
+        return swiftString(text.pointer) ?? "<unprintable \(typeName(object))>"
+    }
+
+    static func typeName(_ object: PyPointer) -> String {
+        String(cString: shim_TypeName(object))
+    }
+
+    static func setItem(_ dict: PyPointer, _ key: PyPointer, owned value: PyPointer?) -> Bool {
+        guard let value else { return false }
+        defer { Py_DecRef(value) }
+        return PyDict_SetItem(dict, key, value) == 0
+    }
+
+    /// A tuple built from owned references (stolen). Returns nil and drops them if any is nil.
+    static func tuple(_ items: [PyPointer?]) -> PyPointer? {
+        guard items.allSatisfy({ $0 != nil }), let tuple = PyTuple_New(items.count) else {
+            for item in items { if let item { Py_DecRef(item) } }
+            return nil
+        }
+        for (index, item) in items.enumerated() { shim_Tuple_SetItem(tuple, index, item) }
+        return tuple
+    }
+
+    static func call(_ callable: PyPointer, _ args: PyPointer...) -> PyPointer? {
+        var args: [PyPointer?] = args
+        return args.withUnsafeMutableBufferPointer {
+            PyObject_Vectorcall(callable, $0.baseAddress, $0.count, nil)
+        }
+    }
+
+    static func callMethod(_ object: PyPointer, _ name: PyPointer, _ args: PyPointer...) -> PyPointer? {
+        var args: [PyPointer?] = [object] + args
+        return args.withUnsafeMutableBufferPointer {
+            PyObject_VectorcallMethod(name, $0.baseAddress, $0.count, nil)
+        }
+    }
+}
