@@ -1,0 +1,155 @@
+import PyASGIBridge
+
+/// A Python exception, as text: its type, message and formatted traceback.
+public struct PythonException: Sendable, Equatable, CustomStringConvertible {
+    /// The qualified type name, such as `ValueError` or `starlette.exceptions.HTTPException`.
+    public let type: String
+    /// `str()` of the exception.
+    public let message: String
+    /// The traceback as Python prints it.
+    public let traceback: String
+
+    public var description: String { "\(type): \(message)" }
+}
+
+/// Every failure of the test client: what went wrong, in words a test report can show, with the
+/// Python exception or the ASGI message that caused it when there is one.
+///
+/// ```swift
+/// do {
+///     _ = try await client.get("/boom")
+/// } catch let error as TestClientError where error.code == .appException {
+///     print(error.pythonException?.traceback ?? "")
+/// }
+/// ```
+public struct TestClientError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case interpreterStart, invalidAppSpec, moduleNotFound, attributeNotFound, notCallable, importFailed
+            case appException, protocolViolation, timeout, lifespanStartupFailed, lifespanShutdownFailed
+            case invalidRequest, connectionClosed, tooManyRedirects, clientClosed
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// Python could not start (no libpython, a venv made by another Python version, ...).
+        public static let interpreterStart = Code(.interpreterStart)
+        /// The app is not addressed as `module:attribute` or `module:factory()`.
+        public static let invalidAppSpec = Code(.invalidAppSpec)
+        /// The app's module cannot be found.
+        public static let moduleNotFound = Code(.moduleNotFound)
+        /// The module has no such attribute.
+        public static let attributeNotFound = Code(.attributeNotFound)
+        /// The attribute is not callable, so it is no ASGI app.
+        public static let notCallable = Code(.notCallable)
+        /// Importing the module (or calling the factory) raised.
+        public static let importFailed = Code(.importFailed)
+        /// The app raised; ``TestClientError/pythonException`` has the details.
+        public static let appException = Code(.appException)
+        /// The app broke the ASGI protocol where a server would refuse it.
+        public static let protocolViolation = Code(.protocolViolation)
+        /// Nothing came in time.
+        public static let timeout = Code(.timeout)
+        /// The app sent `lifespan.startup.failed`, or its lifespan failed in `on` mode.
+        public static let lifespanStartupFailed = Code(.lifespanStartupFailed)
+        /// The app sent `lifespan.shutdown.failed`.
+        public static let lifespanShutdownFailed = Code(.lifespanShutdownFailed)
+        /// The request itself is malformed (a header with CR/LF/NUL, a bad method or path).
+        public static let invalidRequest = Code(.invalidRequest)
+        /// The connection ended while something was still expected.
+        public static let connectionClosed = Code(.connectionClosed)
+        /// Redirects went on for longer than allowed.
+        public static let tooManyRedirects = Code(.tooManyRedirects)
+        /// The client was used after ``TestClient/close()``.
+        public static let clientClosed = Code(.clientClosed)
+
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// What happened, in one or a few lines.
+    public let message: String
+    /// The Python exception behind the failure, if any.
+    public let pythonException: PythonException?
+    /// The ASGI message type that broke the protocol, if any.
+    public let messageType: String?
+    /// The state of the connection when the protocol broke, if any.
+    public let protocolState: String?
+    /// The request, as `METHOD /path`, when the failure belongs to one.
+    public let request: String?
+
+    init(
+        _ code: Code,
+        _ message: String,
+        pythonException: PythonException? = nil,
+        messageType: String? = nil,
+        protocolState: String? = nil,
+        request: String? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.pythonException = pythonException
+        self.messageType = messageType
+        self.protocolState = protocolState
+        self.request = request
+    }
+
+    public var description: String {
+        var text = "TestClientError.\(code)"
+        if let request { text += " (\(request))" }
+        text += ": \(message)"
+        if let pythonException, !pythonException.traceback.isEmpty { text += "\n\(pythonException.traceback)" }
+        return text
+    }
+
+    func with(request: String) -> TestClientError {
+        TestClientError(code, message, pythonException: pythonException, messageType: messageType, protocolState: protocolState, request: request)
+    }
+}
+
+extension PythonException {
+    init(_ info: PythonExceptionInfo) {
+        self.init(type: info.type, message: info.message, traceback: info.traceback)
+    }
+}
+
+extension TestClientError {
+    /// The public form of a bridge failure; cancellation stays `CancellationError`.
+    static func from(_ error: any Error, request: String? = nil) -> any Error {
+        guard let failure = error as? BridgeFailure else { return error }
+        let converted: TestClientError
+        switch failure {
+        case .interpreterStart(let message):
+            converted = TestClientError(.interpreterStart, message)
+        case .appLoad(let kind, let message, let exception):
+            let code: Code =
+                switch kind {
+                case .invalidSpec: .invalidAppSpec
+                case .moduleNotFound: .moduleNotFound
+                case .attributeNotFound: .attributeNotFound
+                case .notCallable: .notCallable
+                case .importFailed: .importFailed
+                }
+            converted = TestClientError(code, message, pythonException: exception.map(PythonException.init))
+        case .appException(let info):
+            converted = TestClientError(.appException, "The app raised \(info.type): \(info.message)", pythonException: PythonException(info))
+        case .protocolViolation(let message, let type, let state):
+            converted = TestClientError(.protocolViolation, message, messageType: type, protocolState: state)
+        case .timeout(let what, let seconds):
+            converted = TestClientError(.timeout, "Timed out after \(seconds) s waiting for \(what).")
+        case .cancelled:
+            return CancellationError()
+        case .lifespanFailed(let phase, let message):
+            converted = TestClientError(
+                phase == "startup" ? .lifespanStartupFailed : .lifespanShutdownFailed,
+                "Lifespan \(phase) failed" + (message.isEmpty ? "." : ": \(message)")
+            )
+        case .connectionClosed(let reason):
+            converted = TestClientError(.connectionClosed, reason)
+        }
+        return request.map { converted.with(request: $0) } ?? converted
+    }
+}

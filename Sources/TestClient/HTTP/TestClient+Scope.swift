@@ -1,0 +1,88 @@
+import HTTPTypes
+import PyASGIBridge
+
+extension TestClient {
+    /// The HTTP scope for a request, following the spec: method uppercased, `path` decoded with
+    /// `root_path` in front, `raw_path` and `query_string` as bytes, headers lowercased in order with
+    /// `host` first and one joined `cookie` header.
+    func httpScope(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        query: [(String, String)],
+        headers: HTTPFields,
+        body: RequestBody
+    ) throws(TestClientError) -> ConnectionScope {
+        let methodName = method.rawValue.uppercased()
+        guard !methodName.isEmpty, methodName.utf8.allSatisfy(HeaderValidation.isTokenByte) else {
+            throw TestClientError(.invalidRequest, "The method \"\(method.rawValue)\" is not an HTTP token.")
+        }
+        let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
+        var scope = ConnectionScope(kind: .http, specVersion: configuration.specVersion)
+        scope.method = methodName
+        scope.httpVersion = configuration.httpVersion
+        scope.scheme = configuration.scheme
+        scope.path = target.path
+        scope.rawPath = target.rawPath
+        scope.queryString = target.queryString
+        scope.rootPath = configuration.rootPath
+        scope.headers = try requestHeaders(headers, body: body, sendsBody: true)
+        scope.client = configuration.client
+        scope.server = configuration.serverAddress
+        scope.extensions = ["http.response.trailers", "http.response.debug"]
+        scope.overrides = configuration.scopeOverrides.mapValues(\.bridgeValue)
+        return scope
+    }
+
+    /// Default headers merged under the request's, `host` first, cookies joined, body headers added.
+    func requestHeaders(_ headers: HTTPFields, body: RequestBody, sendsBody: Bool) throws(TestClientError) -> [HeaderField] {
+        var fields: [HeaderField] = []
+        let requestNames = Set(headers.map(\.name))
+        if !requestNames.contains(HTTPField.Name("host")!) {
+            fields.append(HeaderField("host", configuration.hostHeader))
+        }
+        var cookies: [String] = []
+        for field in configuration.headers where !requestNames.contains(field.name) {
+            try append(field, to: &fields, cookies: &cookies)
+        }
+        for field in headers {
+            try append(field, to: &fields, cookies: &cookies)
+        }
+        if !cookies.isEmpty { fields.append(HeaderField("cookie", cookies.joined(separator: "; "))) }
+        if sendsBody {
+            if let contentType = body.contentType, !requestNames.contains(.contentType) {
+                fields.append(HeaderField("content-type", contentType))
+            }
+            if !body.bytes.isEmpty, !requestNames.contains(.contentLength), !requestNames.contains(.transferEncoding) {
+                fields.append(HeaderField("content-length", String(body.bytes.count)))
+            }
+        }
+        return fields
+    }
+
+    private func append(_ field: HTTPField, to fields: inout [HeaderField], cookies: inout [String]) throws(TestClientError) {
+        let value = field.withUnsafeBytesOfValue { Array($0) }
+        if let bad = value.first(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
+            throw TestClientError(.invalidRequest, "The value of header \(field.name) contains the byte 0x\(String(bad, radix: 16)); CR, LF and NUL are not allowed.")
+        }
+        if field.name == .cookie {
+            cookies.append(field.value)
+        } else {
+            fields.append(HeaderField(name: Array(field.name.canonicalName.utf8), value: value))
+        }
+    }
+}
+
+extension ASGIValue {
+    var bridgeValue: ScopeValue {
+        switch self {
+        case .none: .none
+        case .bool(let value): .bool(value)
+        case .int(let value): .int(value)
+        case .double(let value): .double(value)
+        case .string(let value): .string(value)
+        case .bytes(let value): .bytes(value)
+        case .list(let values): .list(values.map(\.bridgeValue))
+        case .dict(let values): .dict(values.mapValues(\.bridgeValue))
+        }
+    }
+}

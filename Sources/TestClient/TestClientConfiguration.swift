@@ -1,0 +1,78 @@
+public import HTTPTypes
+
+/// A value for a scope key the test sets itself (``TestClientConfiguration/scopeOverrides``).
+public indirect enum ASGIValue: Sendable, Equatable {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bytes([UInt8])
+    case list([ASGIValue])
+    case dict([String: ASGIValue])
+}
+
+/// Whether the client runs the app's lifespan protocol around its life.
+public enum LifespanMode: Sendable {
+    /// Run it; an app that does not support lifespan (raises on the scope) is used without it.
+    case auto
+    /// Run it; an app that does not support it is an error.
+    case on
+    /// Never send lifespan events.
+    case off
+}
+
+/// How a ``TestClient`` addresses and talks to its app. Every value has a default that works.
+///
+/// ```swift
+/// var configuration = TestClientConfiguration()
+/// configuration.headers = [.authorization: "Bearer t"]
+/// configuration.timeout = .seconds(5)
+/// let client = try await TestClient(app: "python_fixtures.starlette_app:app", configuration: configuration)
+/// ```
+public struct TestClientConfiguration: Sendable {
+    /// Headers sent with every request unless the request sets the same name.
+    public var headers: HTTPFields = [:]
+    /// The `host` header and the default `server` host.
+    public var host: String = "testserver"
+    /// `http` or `https`; websockets use `ws` or `wss` to match.
+    public var scheme: String = "http"
+    /// The port of `server`, or nil for the scheme's default.
+    public var port: Int?
+    /// `root_path`: where the app is mounted. Request paths are given without it.
+    public var rootPath: String = ""
+    /// The `client` address, or nil to leave it out.
+    public var client: (host: String, port: Int)? = ("127.0.0.1", 50000)
+    /// The `server` address; nil derives it from `host`, `scheme` and `port`.
+    public var server: (host: String, port: Int?)?
+    /// `asgi.spec_version`. Apps change behaviour with it (Starlette at "2.4").
+    public var specVersion: String = "2.5"
+    /// `http_version`: "1.0", "1.1" or "2".
+    public var httpVersion: String = "1.1"
+    /// Keys added to (or replaced in) every HTTP and websocket scope.
+    public var scopeOverrides: [String: ASGIValue] = [:]
+    /// How long a request may take, unless the request says otherwise.
+    public var timeout: Duration = .seconds(30)
+    /// Whether lifespan runs.
+    public var lifespan: LifespanMode = .auto
+    /// How long lifespan startup and shutdown may take each.
+    public var lifespanTimeout: Duration = .seconds(10)
+    /// Throw the app's exceptions (the default), or answer 500 as a server would.
+    public var raiseAppExceptions: Bool = true
+    /// The virtual environment to run Python in; nil finds it from `VIRTUAL_ENV` or `.venv`.
+    public var virtualEnvironment: String?
+    /// Directories added to the front of `sys.path` (after the current directory).
+    public var pythonPath: [String] = []
+
+    public init() {}
+
+    var serverAddress: (host: String, port: Int?) {
+        if let server { return server }
+        return (host, port ?? (scheme == "https" || scheme == "wss" ? 443 : 80))
+    }
+
+    var hostHeader: String {
+        guard let port, port != (scheme == "https" ? 443 : 80) else { return host }
+        return "\(host):\(port)"
+    }
+}

@@ -1,0 +1,48 @@
+"""A FastAPI app with a pydantic model."""
+from fastapi import FastAPI, Form, Request
+from pydantic import BaseModel, Field
+
+from python_fixtures.scope_json import scope_to_json
+
+app = FastAPI()
+
+
+class Item(BaseModel):
+    name: str = Field(min_length=1)
+    price: float = Field(ge=0)
+    tags: list[str] = []
+
+
+@app.get("/")
+async def root():
+    return "plain response"
+
+
+@app.get("/json")
+async def json_route():
+    return {"hello": "world"}
+
+
+@app.post("/items", status_code=201)
+async def create_item(item: Item):
+    return {"item": item.model_dump(), "created": True}
+
+
+@app.put("/items/{item_id}")
+async def replace_item(item_id: int, item: Item):
+    return {"id": item_id, "item": item.model_dump()}
+
+
+@app.post("/login")
+async def login(user: str = Form(), pw: str = Form()):
+    return {"user": user, "pw_length": len(pw)}
+
+
+@app.api_route("/scope", methods=["GET", "POST"])
+async def scope_route(request: Request):
+    return scope_to_json(request.scope)
+
+
+@app.get("/boom")
+async def boom():
+    raise KeyError("boom from fastapi")
