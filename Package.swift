@@ -36,6 +36,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "asgi-bench",
+            dependencies: [
+                "TestClient",
+                "PyASGIBridge",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TestClientTests",
             dependencies: [

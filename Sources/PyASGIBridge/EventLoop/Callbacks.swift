@@ -56,6 +56,17 @@ enum Callbacks {
         return Py_NewRef(shim_None())
     })
 
+    // See `waitForWork`.
+    nonisolated(unsafe) static let callDone = define("call_done", flags: shim_METH_O(), { capsule, task in
+        object(capsule, as: PendingCall.self).done(task!)
+        return Py_NewRef(shim_None())
+    })
+
+    /// Destroys a pending call's capsule.
+    static let releasePendingCall: PyCapsule_Destructor = { capsule in
+        Unmanaged<PendingCall>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
+    }
+
     /// Destroys a connection capsule: drops the Swift object it kept alive.
     static let releaseCapsule: PyCapsule_Destructor = { capsule in
         Unmanaged<PyConnection>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()

@@ -157,6 +157,8 @@ final class LoopContext {
             case .inboundReady(let connection): connections[ObjectIdentifier(connection)]?.deliverInbound()
             case .abort(let connection): connections[ObjectIdentifier(connection)]?.abort()
             case .addSearchPaths(let paths): try? addSearchPaths(paths)
+            case .call(let module, let function, let arguments, let reply):
+                call(module: module, function: function, arguments: arguments, reply: reply)
             }
         }
     }
@@ -246,6 +248,32 @@ final class LoopContext {
         connections[ObjectIdentifier(connection)] = pyConnection
     }
 
+    /// Calls `module.function(*arguments)`; a coroutine result runs as a task. Replies with `str()`
+    /// of the result. For tools (the benchmark), not for requests.
+    private func call(module: String, function: String, arguments: [String], reply: @escaping @Sendable (Result<String, BridgeFailure>) -> Void) {
+        guard let imported = PyRef(owned: PyImport_ImportModule(module)),
+            let callable = PyRef(owned: PyObject_GetAttrString(imported.pointer, function)),
+            let tuple = PyRef(owned: Py.tuple(arguments.map { Py.string($0) })),
+            let result = PyRef(owned: PyObject_Call(callable.pointer, tuple.pointer, nil))
+        else {
+            reply(.failure(.appException(takeError())))
+            return
+        }
+        guard PyObject_HasAttrString(result.pointer, "__await__") != 0 else {
+            reply(.success(Py.describe(result.pointer)))
+            return
+        }
+        let pending = PendingCall(context: self, reply: reply)
+        guard let task = PyRef(owned: Py.call(createTask, result.pointer)),
+            let capsule = PyRef(owned: PyCapsule_New(Unmanaged.passRetained(pending).toOpaque(), nil, Callbacks.releasePendingCall)),
+            let done = PyRef(owned: PyCFunction_NewEx(Callbacks.callDone, capsule.pointer, nil)),
+            PyRef(owned: Py.callMethod(task.pointer, keys.addDoneCallback, done.pointer)) != nil
+        else {
+            reply(.failure(.appException(takeError())))
+            return
+        }
+    }
+
     // MARK: Errors
 
     /// Type, message and formatted traceback of an exception object.
@@ -280,5 +308,24 @@ final class LoopContext {
         let info = describe(exception)
         var line = "swift-asgi-testclient: the event loop caught \(info.type): \(info.message)\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A tool call whose coroutine is running: replies when its task is done.
+final class PendingCall {
+    unowned let context: LoopContext
+    let reply: @Sendable (Result<String, BridgeFailure>) -> Void
+
+    init(context: LoopContext, reply: @escaping @Sendable (Result<String, BridgeFailure>) -> Void) {
+        self.context = context
+        self.reply = reply
+    }
+
+    func done(_ task: PyPointer) {
+        guard let result = PyRef(owned: Py.callMethod(task, context.keys.result)) else {
+            reply(.failure(.appException(context.takeError())))
+            return
+        }
+        reply(.success(Py.describe(result.pointer)))
     }
 }

@@ -31,3 +31,13 @@ extension PythonRuntime {
         return connection
     }
 }
+
+extension PythonRuntime {
+    /// Calls `module.function(*arguments)` on the loop thread, awaiting it if it is a coroutine, and
+    /// returns `str()` of the result. For tools such as the benchmark.
+    package func call(module: String, function: String, arguments: [String] = []) async throws -> String {
+        try await withUnsafeThrowingContinuation { continuation in
+            submit(.call(module: module, function: function, arguments: arguments, reply: { continuation.resume(with: $0.mapError { $0 }) }))
+        }
+    }
+}

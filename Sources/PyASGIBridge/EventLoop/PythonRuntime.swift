@@ -18,6 +18,7 @@ package final class PythonRuntime: Sendable {
         case inboundReady(Connection)
         case abort(Connection)
         case addSearchPaths([String])
+        case call(module: String, function: String, arguments: [String], reply: @Sendable (Result<String, BridgeFailure>) -> Void)
     }
 
     private struct Queue {

@@ -1,0 +1,121 @@
+"""The apps scripts/bench measures: the same four routes in bare ASGI, Starlette, FastAPI and Quart.
+GET / (plain), GET /json, POST /echo (body back), GET /stream (100 chunks of 1 KiB)."""
+import json
+
+from fastapi import FastAPI, Request as FastAPIRequest
+from fastapi.responses import PlainTextResponse as FastAPIPlain, Response as FastAPIResponse, StreamingResponse as FastAPIStreaming
+from quart import Quart, request as quart_request
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+CHUNK = b"x" * 1024
+PAYLOAD = {"hello": "world", "numbers": list(range(10)), "nested": {"a": 1, "b": [True, False, None]}}
+
+
+async def _chunks():
+    for _ in range(100):
+        yield CHUNK
+
+
+# Bare ASGI 3.
+async def bare(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            else:
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    path = scope["path"]
+    if path == "/echo":
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/octet-stream")]})
+        await send({"type": "http.response.body", "body": body})
+    elif path == "/json":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": json.dumps(PAYLOAD).encode()})
+    elif path == "/stream":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/octet-stream")]})
+        for _ in range(99):
+            await send({"type": "http.response.body", "body": CHUNK, "more_body": True})
+        await send({"type": "http.response.body", "body": CHUNK})
+    else:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"plain response"})
+
+
+# Starlette.
+async def _s_root(request):
+    return PlainTextResponse("plain response")
+
+
+async def _s_json(request):
+    return JSONResponse(PAYLOAD)
+
+
+async def _s_echo(request: Request):
+    return Response(await request.body(), media_type="application/octet-stream")
+
+
+async def _s_stream(request):
+    return StreamingResponse(_chunks(), media_type="application/octet-stream")
+
+
+starlette = Starlette(routes=[
+    Route("/", _s_root), Route("/json", _s_json), Route("/echo", _s_echo, methods=["POST"]), Route("/stream", _s_stream),
+])
+
+# FastAPI.
+fastapi = FastAPI()
+
+
+@fastapi.get("/", response_class=FastAPIPlain)
+async def _f_root():
+    return "plain response"
+
+
+@fastapi.get("/json")
+async def _f_json():
+    return PAYLOAD
+
+
+@fastapi.post("/echo")
+async def _f_echo(request: FastAPIRequest):
+    return FastAPIResponse(await request.body(), media_type="application/octet-stream")
+
+
+@fastapi.get("/stream")
+async def _f_stream():
+    return FastAPIStreaming(_chunks(), media_type="application/octet-stream")
+
+
+# Quart.
+quart = Quart(__name__)
+
+
+@quart.route("/")
+async def _q_root():
+    return "plain response"
+
+
+@quart.route("/json")
+async def _q_json():
+    return PAYLOAD
+
+
+@quart.route("/echo", methods=["POST"])
+async def _q_echo():
+    return await quart_request.get_data(), 200, {"content-type": "application/octet-stream"}
+
+
+@quart.route("/stream")
+async def _q_stream():
+    return _chunks(), 200, {"content-type": "application/octet-stream"}

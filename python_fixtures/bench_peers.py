@@ -1,0 +1,102 @@
+"""The Python side of scripts/bench: the same workloads through the raw floor (awaiting the app
+directly), async-asgi-testclient and httpx's ASGITransport, run on the embedded interpreter's loop.
+Each call runs one batch and returns microseconds per request."""
+import asyncio
+import gc
+import importlib
+import json
+import time
+
+BODY = b"a" * 1024
+WORKLOADS = {
+    # name: (method, path, body, requests, in flight)
+    "get": ("GET", "/", b"", 2000, 1),
+    "json": ("GET", "/json", b"", 2000, 1),
+    "post": ("POST", "/echo", BODY, 2000, 1),
+    "stream": ("GET", "/stream", b"", 200, 1),
+    "concurrent": ("GET", "/", b"", 2000, 64),
+}
+_clients = {}
+
+
+def _app(spec):
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+async def _in_flight(n, width, one):
+    if width == 1:
+        for _ in range(n):
+            await one()
+        return
+    semaphore = asyncio.Semaphore(width)
+
+    async def guarded():
+        async with semaphore:
+            await one()
+
+    await asyncio.gather(*(guarded() for _ in range(n)))
+
+
+async def _raw(app, method, path, body, decode):
+    scope = {
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+        "method": method, "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"testserver"), (b"content-length", str(len(body)).encode())],
+        "client": ("127.0.0.1", 50000), "server": ("testserver", 80), "state": {},
+    }
+    request = {"type": "http.request", "body": body, "more_body": False}
+    sent = []
+
+    async def receive():
+        return request
+
+    async def send(message):
+        sent.append(message)
+
+    await app(dict(scope), receive, send)
+    if decode:
+        json.loads(b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"))
+
+
+async def _client(kind, spec):
+    key = (kind, spec)
+    if key not in _clients:
+        app = _app(spec)
+        if kind == "aatc":
+            from async_asgi_testclient import TestClient
+            client = TestClient(app)
+            await client.__aenter__()
+        else:
+            import httpx
+            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        _clients[key] = client
+    return _clients[key]
+
+
+async def run(kind, spec, workload):
+    method, path, body, n, width = WORKLOADS[workload]
+    decode = workload == "json"
+    app = _app(spec)
+    if kind == "raw":
+        async def one():
+            await _raw(app, method, path, body, decode)
+    else:
+        client = await _client(kind, spec)
+
+        async def one():
+            if method == "GET":
+                response = await client.get(path)
+            else:
+                response = await client.post(path, data=body) if kind == "aatc" else await client.post(path, content=body)
+            if decode:
+                response.json()
+            assert response.status_code == 200, response.status_code
+    start = time.perf_counter()
+    await _in_flight(n, width, one)
+    return (time.perf_counter() - start) * 1e6 / n
+
+
+def objects():
+    gc.collect()
+    return len(gc.get_objects())
