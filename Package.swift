@@ -12,10 +12,12 @@ let package = Package(
     name: "swift-asgi-testclient",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "TestClient", targets: ["TestClient"])
+        .library(name: "TestClient", targets: ["TestClient"]),
+        .executable(name: "asgi", targets: ["asgi"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: [])
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,6 +35,15 @@ let package = Package(
             dependencies: [
                 "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "asgi",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

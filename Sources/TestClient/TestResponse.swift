@@ -32,7 +32,7 @@ public struct TestResponse: Sendable {
     public let path: String
 
     init(_ response: ASGIResponseParts, method: HTTPRequest.Method, path: String) {
-        self.status = HTTPResponse.Status(code: response.status)
+        self.status = HTTPResponse.Status(code: response.status, reasonPhrase: ReasonPhrase.standard(response.status))
         self.rawHeaders = response.headers.map { ($0.name, $0.value) }
         self.headers = HTTPFields(rawPairs: response.headers.map { ($0.name, $0.value) })
         self.trailers = HTTPFields(rawPairs: response.trailers.map { ($0.name, $0.value) })
@@ -111,6 +111,40 @@ enum TextDecoding {
             return String(decoding: units, as: UTF16.self)
         default:
             return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
+enum ReasonPhrase {
+    /// The RFC 9110 reason phrase of a status code, or "" for an unregistered one.
+    static func standard(_ code: Int) -> String {
+        switch code {
+        case 100: "Continue"
+        case 101: "Switching Protocols"
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 206: "Partial Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 415: "Unsupported Media Type"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        default: ""
         }
     }
 }

@@ -1,0 +1,39 @@
+"""The demo app `asgi` serves when no --app is given: a small Starlette service."""
+import contextlib
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+
+async def index(request: Request):
+    return JSONResponse({
+        "message": "Hello from a Python ASGI app, called in-process from Swift.",
+        "framework": "starlette",
+        "try": ["GET /items", "POST /items --json '{\"name\": \"pen\"}'", "GET /hello?name=you"],
+    })
+
+
+async def hello(request: Request):
+    return PlainTextResponse("Hello, %s!" % request.query_params.get("name", "world"))
+
+
+async def items(request: Request):
+    store = request.state.items
+    if request.method == "POST":
+        item = await request.json()
+        store.append(item)
+        return JSONResponse(item, status_code=201)
+    return JSONResponse(store)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    yield {"items": [{"name": "notebook"}]}
+
+
+app = Starlette(
+    routes=[Route("/", index), Route("/hello", hello), Route("/items", items, methods=["GET", "POST"])],
+    lifespan=lifespan,
+)
