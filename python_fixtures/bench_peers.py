@@ -45,14 +45,24 @@ async def _raw(app, method, path, body, decode):
         "root_path": "", "headers": [(b"host", b"testserver"), (b"content-length", str(len(body)).encode())],
         "client": ("127.0.0.1", 50000), "server": ("testserver", 80), "state": {},
     }
-    request = {"type": "http.request", "body": body, "more_body": False}
     sent = []
+    state = {"first": True, "done": None}
 
     async def receive():
-        return request
+        # The body once; then, as a server does, wait until the response is complete and report
+        # the disconnect (Quart listens for it while it handles the request).
+        if state["first"]:
+            state["first"] = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        if state["done"] is None:
+            state["done"] = asyncio.Event()
+        await state["done"].wait()
+        return {"type": "http.disconnect"}
 
     async def send(message):
         sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False) and state["done"] is not None:
+            state["done"].set()
 
     await app(dict(scope), receive, send)
     if decode:

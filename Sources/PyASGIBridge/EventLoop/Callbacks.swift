@@ -50,11 +50,20 @@ enum Callbacks {
         object(capsule, as: PyConnection.self).send(message!)
     })
 
-    // See `waitForWork`.
-    nonisolated(unsafe) static let done = define("done", flags: shim_METH_O(), { capsule, task in
-        object(capsule, as: PyConnection.self).done(task!)
+    // See `waitForWork`. Called by the glue's `run_app` as report(exception, result, cancelled).
+    nonisolated(unsafe) static let report = define("report", flags: shim_METH_FASTCALL(), unsafeBitCast({
+        (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
+        guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1], let cancelled = arguments[2] else {
+            shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
+            return nil
+        }
+        object(capsule, as: PyConnection.self).finished(
+            exception: Py_IsNone(exception) != 0 ? nil : exception,
+            result: result,
+            cancelled: PyObject_IsTrue(cancelled) == 1
+        )
         return Py_NewRef(shim_None())
-    })
+    } as Fast, to: PyCFunction.self))
 
     // See `waitForWork`.
     nonisolated(unsafe) static let callDone = define("call_done", flags: shim_METH_O(), { capsule, task in

@@ -26,6 +26,7 @@ final class LoopContext {
     let glue: PyPointer
     let describeFunction: PyPointer
     let loadAppFunction: PyPointer
+    let runAppFunction: PyPointer
     let appLoadError: PyPointer
     let clientDisconnected: PyPointer
     // Set by `makeLoop()` during init, before any callback can run; never changed afterwards.
@@ -61,6 +62,7 @@ final class LoopContext {
         }
         describeFunction = try attribute("describe")
         loadAppFunction = try attribute("load_app")
+        runAppFunction = try attribute("run_app")
         appLoadError = try attribute("AppLoadError")
         clientDisconnected = try attribute("ClientDisconnected")
 
@@ -211,36 +213,12 @@ final class LoopContext {
             let capsule = PyRef(owned: pyConnection.capsule()),
             let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
             let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
-            let done = PyRef(owned: PyCFunction_NewEx(Callbacks.done, capsule.pointer, nil))
+            let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
+            let coroutine = PyRef(owned: Py.call(
+                runAppFunction, app.app, shim_Bool(app.isASGI2 ? 1 : 0), scope.pointer, receive.pointer, send.pointer, report.pointer
+            )),
+            let task = Py.call(createTask, coroutine.pointer)
         else {
-            connection.finish(.failure(.appException(takeError())))
-            return
-        }
-        let coroutine: PyPointer?
-        if app.isASGI2 {
-            if let instance = PyRef(owned: Py.call(app.app, scope.pointer)) {
-                coroutine = Py.call(instance.pointer, receive.pointer, send.pointer)
-            } else {
-                coroutine = nil
-            }
-        } else {
-            coroutine = Py.call(app.app, scope.pointer, receive.pointer, send.pointer)
-        }
-        guard let coroutine = PyRef(owned: coroutine) else {
-            connection.finish(.failure(.appException(takeError())))
-            return
-        }
-        guard let task = Py.call(createTask, coroutine.pointer) else {
-            let error = takeError()
-            connection.finish(.failure(.protocolViolation(
-                message: "The app did not return an awaitable: \(error.message)",
-                messageType: nil,
-                state: "calling the app"
-            )))
-            return
-        }
-        guard PyRef(owned: Py.callMethod(task, keys.addDoneCallback, done.pointer)) != nil else {
-            Py_DecRef(task)
             connection.finish(.failure(.appException(takeError())))
             return
         }

@@ -155,29 +155,24 @@ final class PyConnection {
         if PyRef(owned: Py.call(context.callSoon, cancel.pointer)) == nil { PyErr_Clear() }
     }
 
-    func done(_ task: PyPointer) {
+    /// The app call ended (reported by the glue's `run_app` from inside the task).
+    func finished(exception: PyPointer?, result: PyPointer, cancelled: Bool) {
         context.connections.removeValue(forKey: ObjectIdentifier(connection))
-        defer {
-            Py_DecRef(self.task)
-            self.task = nil
-            for future in waiting { Py_DecRef(future) }
-            waiting.removeAll()
-        }
-        connection.finish(outcome(task))
+        let outcome = outcome(exception: exception, result: result, cancelled: cancelled)
+        Py_DecRef(task)
+        task = nil
+        for future in waiting { Py_DecRef(future) }
+        waiting.removeAll()
+        connection.finish(outcome)
     }
 
-    private func outcome(_ task: PyPointer) -> Result<BufferedResponse, BridgeFailure> {
-        let keys = context.keys
-        let cancelled = Py.truth(owned: Py.callMethod(task, keys.cancelled)) ?? false
+    private func outcome(exception: PyPointer?, result: PyPointer, cancelled: Bool) -> Result<BufferedResponse, BridgeFailure> {
         if cancelled {
             return .failure(.cancelled)
         }
         if let violation { return .failure(violation) }
-        guard let exception = PyRef(owned: Py.callMethod(task, keys.exception)) else {
-            return .failure(.appException(context.takeError()))
-        }
-        if Py_IsNone(exception.pointer) == 0 {
-            let info = context.describe(exception.pointer)
+        if let exception {
+            let info = context.describe(exception)
             if connection.scope.kind == .http, !protocolState.isHTTPStarted, !connection.raiseAppExceptions {
                 // What uvicorn answers when the app raised before starting the response.
                 return .success(BufferedResponse(
@@ -188,14 +183,13 @@ final class PyConnection {
             }
             return .failure(.appException(info))
         }
-        if let result = PyRef(owned: Py.callMethod(task, keys.result)), Py_IsNone(result.pointer) == 0 {
+        if Py_IsNone(result) == 0 {
             return .failure(.protocolViolation(
-                message: "ASGI callable should return None, but returned '\(Py.describe(result.pointer))'.",
+                message: "ASGI callable should return None, but returned '\(Py.describe(result))'.",
                 messageType: nil,
                 state: protocolState.phase.rawValue
             ))
         }
-        PyErr_Clear()
         if connection.scope.kind == .http {
             if !protocolState.isHTTPStarted {
                 return .failure(.protocolViolation(

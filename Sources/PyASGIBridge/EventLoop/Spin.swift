@@ -1,11 +1,20 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A bounded busy-wait before parking a thread. A blocking hand-off between two threads costs
 /// 15–50 µs here; a spinning one 1–3 µs. Only one spinner at a time on each side, so spinning never
 /// takes a core that other waiters or the app need (2 cores: the loop thread and one Swift thread).
 enum Spin {
-    /// How long a Swift task spins for its result before it suspends.
-    static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 100)
+    /// How long a Swift task spins for its result before it suspends. Parking and waking a task
+    /// costs 50–80 µs here, more than most requests take, so the budget covers a slow framework's
+    /// request (Quart: ~110 µs); the spinner yields its core between checks, so executor threads
+    /// that the app starts are not starved.
+    static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 1000)
 
     private static let spinners = Atomic<Int>(0)
 
@@ -18,9 +27,12 @@ enum Spin {
         defer { spinners.store(0, ordering: .releasing) }
         let clock = ContinuousClock()
         let deadline = clock.now + budget
+        let politeAfter = clock.now + .microseconds(20)
         while true {
             for _ in 0..<64 where condition() { return true }
-            if clock.now >= deadline { return condition() }
+            let now = clock.now
+            if now >= deadline { return condition() }
+            if now >= politeAfter { sched_yield() }
         }
     }
 }

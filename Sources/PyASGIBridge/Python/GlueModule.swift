@@ -55,6 +55,24 @@ def run_forever(loop, report):
             report(exc)
 
 
+async def run_app(app, is_asgi2, scope, receive, send, report):
+    """One app call. Reports its end to the bridge in the same step it ends in (a done callback
+    would cost another loop iteration). Exceptions, even KeyboardInterrupt and SystemExit, are
+    reported, not raised: they fail the request, never the process."""
+    try:
+        if is_asgi2:
+            result = await app(scope)(receive, send)
+        else:
+            result = await app(scope, receive, send)
+    except asyncio.CancelledError:
+        report(None, None, True)
+        raise
+    except BaseException as exc:  # noqa: B036
+        report(exc, None, False)
+        return
+    report(None, result, False)
+
+
 def setup_paths(paths):
     for path in reversed(paths):
         if path in sys.path:
