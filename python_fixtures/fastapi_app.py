@@ -1,5 +1,5 @@
 """A FastAPI app with a pydantic model."""
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from python_fixtures.scope_json import scope_to_json
@@ -36,6 +36,12 @@ async def replace_item(item_id: int, item: Item):
 @app.post("/login")
 async def login(user: str = Form(), pw: str = Form()):
     return {"user": user, "pw_length": len(pw)}
+
+
+@app.post("/upload")
+async def upload(title: str = Form(), file: UploadFile = File()):
+    data = await file.read()
+    return {"title": title, "filename": file.filename, "content_type": file.content_type, "size": len(data), "text": data.decode("utf-8", "replace")}
 
 
 @app.api_route("/scope", methods=["GET", "POST"])

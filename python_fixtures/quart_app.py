@@ -37,3 +37,13 @@ async def form():
 @app.route("/boom")
 async def boom():
     raise RuntimeError("boom from quart")
+
+
+@app.route("/upload", methods=["POST"])
+async def upload():
+    form = await request.form
+    files = await request.files
+    return jsonify({
+        "fields": {key: form.getlist(key) for key in form},
+        "files": [{"name": key, "filename": f.filename, "content_type": f.content_type, "size": len(f.read())} for key, f in files.items(multi=True)],
+    })

@@ -1,7 +1,12 @@
 """Framework-free apps: an ASGI 3 coroutine function and an ASGI 2 double-callable class."""
+import asyncio
 import json
+import time
 
 from python_fixtures.scope_json import scope_to_json
+
+
+LATE_SEND = []
 
 
 async def _read_body(receive):
@@ -49,6 +54,23 @@ async def app(scope, receive, send):
         await _respond(send, 200, b"ok", headers=[(b"x-latin1", "caf\u00e9".encode("latin-1")), (b"x-dup", b"1"), (b"x-dup", b"2")])
     elif path == "/boom":
         raise ValueError("boom from raw app")
+    elif path == "/sleep":
+        await asyncio.sleep(float(scope["query_string"] or b"5"))
+        await _respond(send, 200, b"slept")
+    elif path == "/block":
+        time.sleep(float(scope["query_string"] or b"1"))  # blocks the event loop thread on purpose
+        await _respond(send, 200, b"blocked")
+    elif path == "/late-send":
+        # Waits for the disconnect (the client times out), then sends anyway.
+        await _read_body(receive)
+        message = await receive()
+        try:
+            await _respond(send, 200, b"too late")
+            LATE_SEND.append("%s, then send returned" % message["type"])
+        except OSError as exc:
+            LATE_SEND.append("%s, then send raised %s" % (message["type"], type(exc).__name__))
+    elif path == "/late-send/result":
+        await _respond(send, 200, json.dumps(LATE_SEND).encode(), content_type=b"application/json")
     else:
         await _read_body(receive)
         await _respond(send, 200, json.dumps(scope_to_json(scope)).encode(), content_type=b"application/json")

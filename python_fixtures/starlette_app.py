@@ -2,6 +2,7 @@
 import contextlib
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -34,6 +35,43 @@ async def boom(request: Request):
     raise ValueError("boom from starlette")
 
 
+async def upload(request: Request):
+    form = await request.form()
+    parts = []
+    for key, value in form.multi_items():
+        if hasattr(value, "filename"):
+            data = await value.read()
+            parts.append({"name": key, "filename": value.filename, "content_type": value.content_type, "size": len(data), "hex": data[:16].hex()})
+        else:
+            parts.append({"name": key, "value": value})
+    return JSONResponse(parts)
+
+
+async def set_cookie(request: Request):
+    response = PlainTextResponse("set")
+    for key, value in request.query_params.multi_items():
+        response.set_cookie(key, value, path=request.headers.get("x-cookie-path", "/"))
+    return response
+
+
+async def get_cookies(request: Request):
+    return JSONResponse({"cookies": request.cookies, "header": request.headers.get("cookie")})
+
+
+async def delete_cookie(request: Request):
+    response = PlainTextResponse("deleted")
+    response.delete_cookie(request.query_params["name"])
+    return response
+
+
+def _fail_later():
+    raise RuntimeError("background task failed")
+
+
+async def background_fail(request: Request):
+    return PlainTextResponse("sent before the background task", background=BackgroundTask(_fail_later))
+
+
 async def state_route(request: Request):
     return JSONResponse({"greeting": request.state.greeting})
 
@@ -53,6 +91,12 @@ app = Starlette(
         Route("/form", form, methods=["POST"]),
         Route("/boom", boom),
         Route("/state", state_route),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/cookies/set", set_cookie),
+        Route("/cookies/get", get_cookies),
+        Route("/cookies/delete", delete_cookie),
+        Route("/admin/cookies/get", get_cookies),
+        Route("/background-fail", background_fail),
     ],
     lifespan=lifespan,
 )

@@ -24,6 +24,9 @@ public final class TestClient: Sendable {
     public let configuration: TestClientConfiguration
     /// The app, as it was given (`module:attr`).
     public let app: String
+    /// The cookies responses have set, sent with later requests (RFC 6265 matching). Tests may read
+    /// and change it.
+    public let cookies = CookieJar()
     let runtime: PythonRuntime
     let appID: Int
     private let lifespan: LifespanRunner?
@@ -106,6 +109,7 @@ public final class TestClient: Sendable {
         }
         do {
             let scope = try httpScope(method, path, query: query, headers: headers, body: body)
+            let decodedPath = scope.path
             let connection = runtime.open(
                 app: appID,
                 scope: scope,
@@ -114,6 +118,11 @@ public final class TestClient: Sendable {
                 raiseAppExceptions: configuration.raiseAppExceptions
             )
             let response = try await connection.response(timeout: timeout ?? configuration.timeout)
+            if configuration.useCookies {
+                for header in response.headers where header.name == Array("set-cookie".utf8) {
+                    cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: configuration.host, requestPath: decodedPath)
+                }
+            }
             return TestResponse(
                 ASGIResponseParts(
                     status: response.status,

@@ -57,6 +57,8 @@ public struct TestClientConfiguration: Sendable {
     public var lifespan: LifespanMode = .auto
     /// How long lifespan startup and shutdown may take each.
     public var lifespanTimeout: Duration = .seconds(10)
+    /// Whether the client keeps a cookie jar: cookies that responses set are sent on later requests.
+    public var useCookies: Bool = true
     /// Throw the app's exceptions (the default), or answer 500 as a server would.
     public var raiseAppExceptions: Bool = true
     /// The virtual environment to run Python in; nil finds it from `VIRTUAL_ENV` or `.venv`.

@@ -29,4 +29,9 @@ struct RequestBody: Sendable {
         }
         return RequestBody(bytes: bytes, contentType: "application/x-www-form-urlencoded")
     }
+
+    static func multipart(_ parts: [MultipartPart]) -> RequestBody {
+        let (bytes, contentType) = MultipartEncoder.encode(parts)
+        return RequestBody(bytes: bytes, contentType: contentType)
+    }
 }

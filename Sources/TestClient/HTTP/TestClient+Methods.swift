@@ -55,6 +55,42 @@ extension TestClient {
         try await send(method, path, query: query, headers: headers, body: .form(form), timeout: timeout)
     }
 
+    /// Sends a request whose body is `multipart/form-data`: fields and files together, in order.
+    /// - Parameters:
+    ///   - method: The method.
+    ///   - path: The path, optionally with a query.
+    ///   - query: Pairs appended to the query string.
+    ///   - headers: Request headers.
+    ///   - multipart: The parts.
+    ///   - timeout: How long the app may take.
+    /// - Returns: The response.
+    /// - Throws: As ``request(_:_:query:headers:body:timeout:)``.
+    public func request(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        multipart: [MultipartPart],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
+        try await send(method, path, query: query, headers: headers, body: .multipart(multipart), timeout: timeout)
+    }
+
+    /// Sends `POST` with a multipart/form-data body.
+    public func post(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], multipart: [MultipartPart], timeout: Duration? = nil) async throws -> TestResponse {
+        try await request(.post, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
+    }
+
+    /// Sends `PUT` with a multipart/form-data body.
+    public func put(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], multipart: [MultipartPart], timeout: Duration? = nil) async throws -> TestResponse {
+        try await request(.put, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
+    }
+
+    /// Sends `PATCH` with a multipart/form-data body.
+    public func patch(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], multipart: [MultipartPart], timeout: Duration? = nil) async throws -> TestResponse {
+        try await request(.patch, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
+    }
+
     /// Sends `GET`.
     public func get(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], timeout: Duration? = nil) async throws -> TestResponse {
         try await request(.get, path, query: query, headers: headers, timeout: timeout)

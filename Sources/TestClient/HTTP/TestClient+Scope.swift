@@ -25,7 +25,7 @@ extension TestClient {
         scope.rawPath = target.rawPath
         scope.queryString = target.queryString
         scope.rootPath = configuration.rootPath
-        scope.headers = try requestHeaders(headers, body: body, sendsBody: true)
+        scope.headers = try requestHeaders(headers, body: body, sendsBody: true, cookiePath: target.path)
         scope.client = configuration.client
         scope.server = configuration.serverAddress
         scope.extensions = ["http.response.trailers", "http.response.debug"]
@@ -34,13 +34,18 @@ extension TestClient {
     }
 
     /// Default headers merged under the request's, `host` first, cookies joined, body headers added.
-    func requestHeaders(_ headers: HTTPFields, body: RequestBody, sendsBody: Bool) throws(TestClientError) -> [HeaderField] {
+    func requestHeaders(_ headers: HTTPFields, body: RequestBody, sendsBody: Bool, cookiePath: String) throws(TestClientError) -> [HeaderField] {
         var fields: [HeaderField] = []
         let requestNames = Set(headers.map(\.name))
         if !requestNames.contains(HTTPField.Name("host")!) {
             fields.append(HeaderField("host", configuration.hostHeader))
         }
         var cookies: [String] = []
+        if configuration.useCookies,
+            let jar = self.cookies.cookieHeader(host: configuration.host, path: cookiePath, secure: ["https", "wss"].contains(configuration.scheme))
+        {
+            cookies.append(jar)
+        }
         for field in configuration.headers where !requestNames.contains(field.name) {
             try append(field, to: &fields, cookies: &cookies)
         }

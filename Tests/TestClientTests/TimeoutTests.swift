@@ -1,0 +1,65 @@
+import HTTPTypes
+import Testing
+import TestClient
+
+struct TimeoutTests {
+    @Test func hungAppTimesOutAndClientStaysUsable() async throws {
+        try await withTestClient(app: Fixture.asgi3) { client in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: TestClientError.self) { try await client.get("/sleep?5", timeout: .milliseconds(200)) }
+            #expect(error?.code == .timeout)
+            #expect(error?.message.contains("the response") == true)
+            #expect(clock.now - start < .seconds(2))
+            let response = try await client.get("/")
+            #expect(response.text == "plain response")
+        }
+    }
+
+    @Test func appBlockingTheLoopStillTimesOutOnTime() async throws {
+        try await withTestClient(app: Fixture.asgi3) { client in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: TestClientError.self) { try await client.get("/block?1.5", timeout: .milliseconds(200)) }
+            #expect(error?.code == .timeout)
+            #expect(clock.now - start < .milliseconds(1200))
+            let response = try await client.get("/", timeout: .seconds(10))
+            #expect(response.text == "plain response")
+        }
+    }
+
+    @Test(arguments: [("2.4", "http.disconnect, then send raised ClientDisconnected"), ("2.3", "http.disconnect, then send returned")])
+    func sendAfterDisconnectFollowsTheSpecVersion(version: String, expected: String) async throws {
+        var configuration = TestClientConfiguration()
+        configuration.specVersion = version
+        try await withTestClient(app: Fixture.asgi3, configuration: configuration) { client in
+            await #expect(throws: TestClientError.self) { try await client.get("/late-send", timeout: .milliseconds(100)) }
+            var outcomes: [String] = []
+            for _ in 0..<50 {
+                outcomes = try await client.get("/late-send/result").json([String].self)
+                if outcomes.contains(expected) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(outcomes.contains(expected))
+        }
+    }
+
+    @Test func backgroundTaskExceptionSurfaces() async throws {
+        try await withTestClient(app: Fixture.starlette) { client in
+            let error = await #expect(throws: TestClientError.self) { try await client.get("/background-fail") }
+            #expect(error?.code == .appException)
+            #expect(error?.pythonException?.message == "background task failed")
+        }
+    }
+
+    @Test func cancellingTheTaskThrowsCancellationError() async throws {
+        try await withTestClient(app: Fixture.asgi3) { client in
+            let task = Task { try await client.get("/sleep?5") }
+            try await Task.sleep(for: .milliseconds(100))
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            let response = try await client.get("/")
+            #expect(response.status == .ok)
+        }
+    }
+}
