@@ -1,5 +1,5 @@
 """A FastAPI app with a pydantic model."""
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from python_fixtures.scope_json import scope_to_json
@@ -52,3 +52,31 @@ async def scope_route(request: Request):
 @app.get("/boom")
 async def boom():
     raise KeyError("boom from fastapi")
+
+
+# async-asgi-testclient issue #62: /foo is answered with Starlette's 307 redirect_slashes to /foo/;
+# the redirect must keep the method and body.
+router = APIRouter(prefix="/foo")
+
+
+@router.get("/")
+async def foo_get():
+    return {"method": "GET"}
+
+
+@router.post("/")
+async def foo_post(item: Item):
+    return {"method": "POST", "name": item.name}
+
+
+@router.put("/")
+async def foo_put(item: Item):
+    return {"method": "PUT", "name": item.name}
+
+
+@router.delete("/")
+async def foo_delete():
+    return {"method": "DELETE"}
+
+
+app.include_router(router)

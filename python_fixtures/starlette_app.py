@@ -4,7 +4,7 @@ import contextlib
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from python_fixtures.scope_json import scope_to_json
@@ -72,6 +72,25 @@ async def background_fail(request: Request):
     return PlainTextResponse("sent before the background task", background=BackgroundTask(_fail_later))
 
 
+async def redirect(request: Request):
+    return RedirectResponse(request.query_params.get("to", "/method"), status_code=int(request.path_params["code"]))
+
+
+async def redirect_loop(request: Request):
+    return RedirectResponse("/loop", status_code=302)
+
+
+async def method_echo(request: Request):
+    body = await request.body()
+    return JSONResponse({"method": request.method, "body": body.decode("latin-1"), "content_type": request.headers.get("content-type"), "query": request.url.query})
+
+
+async def login_redirect(request: Request):
+    response = RedirectResponse("/cookies/get", status_code=303)
+    response.set_cookie("session", "from-redirect")
+    return response
+
+
 async def state_route(request: Request):
     return JSONResponse({"greeting": request.state.greeting})
 
@@ -92,6 +111,11 @@ app = Starlette(
         Route("/boom", boom),
         Route("/state", state_route),
         Route("/upload", upload, methods=["POST"]),
+        Route("/redirect/{code:int}", redirect, methods=["GET", "POST", "PUT", "DELETE", "HEAD"]),
+        Route("/loop", redirect_loop),
+        Route("/method", method_echo, methods=["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"]),
+        Route("/nested/method", method_echo, methods=["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"]),
+        Route("/login-redirect", login_redirect, methods=["POST"]),
         Route("/cookies/set", set_cookie),
         Route("/cookies/get", get_cookies),
         Route("/cookies/delete", delete_cookie),

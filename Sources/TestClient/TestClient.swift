@@ -80,6 +80,7 @@ public final class TestClient: Sendable {
     ///   - headers: Request headers; they replace the client's default headers of the same name.
     ///   - body: The body bytes.
     ///   - timeout: How long the app may take; the client's default when nil.
+    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: ``TestClientError`` for a bad request, an app exception, a protocol violation or a
     ///   timeout; `CancellationError` when the task is cancelled.
@@ -89,13 +90,53 @@ public final class TestClient: Sendable {
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .raw(body), timeout: timeout)
+        try await send(method, path, query: query, headers: headers, body: .raw(body), timeout: timeout, followRedirects: followRedirects)
+    }
+
+    /// A request and the redirects it leads to (when followed): 301/302 turn a non-GET/HEAD into a
+    /// GET without body, 303 turns anything but HEAD into GET, 307/308 keep method and body.
+    func send(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        query: [(String, String)],
+        headers: HTTPFields,
+        body: RequestBody,
+        timeout: Duration?,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        var response = try await sendOnce(method, path, query: query, headers: headers, body: body, timeout: timeout)
+        guard followRedirects ?? configuration.followRedirects else { return response }
+        var history: [TestResponse] = []
+        var (method, path, headers, body) = (method, path, headers, body)
+        while let location = response.redirectLocation {
+            guard history.count < configuration.maxRedirects else {
+                throw TestClientError(
+                    .tooManyRedirects,
+                    "Exceeded \(configuration.maxRedirects) redirects; the last was \(response.status.code) to \(location).",
+                    request: "\(method.rawValue) \(path)"
+                )
+            }
+            let code = response.status.code
+            if (code == 303 && method != .head) || ((code == 301 || code == 302) && method != .get && method != .head) {
+                method = .get
+                body = .empty
+                headers[.contentType] = nil
+                headers[.contentLength] = nil
+                headers[.transferEncoding] = nil
+            }
+            path = Redirect.resolve(location, against: path)
+            history.append(response)
+            response = try await sendOnce(method, path, query: [], headers: headers, body: body, timeout: timeout)
+        }
+        response.history = history
+        return response
     }
 
     /// The one path every request takes: build the scope, hand it to the loop thread, wait once.
-    func send(
+    private func sendOnce(
         _ method: HTTPRequest.Method,
         _ path: String,
         query: [(String, String)],

@@ -57,6 +57,10 @@ public struct TestClientConfiguration: Sendable {
     public var lifespan: LifespanMode = .auto
     /// How long lifespan startup and shutdown may take each.
     public var lifespanTimeout: Duration = .seconds(10)
+    /// Whether redirects are followed (the default), with the method rules browsers and httpx use.
+    public var followRedirects: Bool = true
+    /// How many redirects one request may follow before ``TestClientError/Code/tooManyRedirects``.
+    public var maxRedirects: Int = 20
     /// Whether the client keeps a cookie jar: cookies that responses set are sent on later requests.
     public var useCookies: Bool = true
     /// Throw the app's exceptions (the default), or answer 500 as a server would.

@@ -30,6 +30,14 @@ public struct TestResponse: Sendable {
     public let method: HTTPRequest.Method
     /// The path (with query) of the request this answers.
     public let path: String
+    /// The redirect responses followed to reach this one, first first.
+    public internal(set) var history: [TestResponse] = []
+
+    /// The `Location` of a 301, 302, 303, 307 or 308 response.
+    var redirectLocation: String? {
+        guard [301, 302, 303, 307, 308].contains(status.code) else { return nil }
+        return headers[.location]
+    }
 
     init(_ response: ASGIResponseParts, method: HTTPRequest.Method, path: String) {
         self.status = HTTPResponse.Status(code: response.status, reasonPhrase: ReasonPhrase.standard(response.status))

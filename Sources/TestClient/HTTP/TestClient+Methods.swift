@@ -20,6 +20,7 @@ extension TestClient {
     ///   - json: Any `Encodable` value.
     ///   - encoder: The encoder to use.
     ///   - timeout: How long the app may take.
+    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:)``, and `EncodingError`.
     public func request(
@@ -29,9 +30,10 @@ extension TestClient {
         headers: HTTPFields = [:],
         json: some Encodable & Sendable,
         encoder: JSONEncoder = JSONEncoder(),
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .json(json, encoder: encoder), timeout: timeout)
+        try await send(method, path, query: query, headers: headers, body: .json(json, encoder: encoder), timeout: timeout, followRedirects: followRedirects)
     }
 
     /// Sends a request whose body is `form`, `application/x-www-form-urlencoded`, in order.
@@ -42,6 +44,7 @@ extension TestClient {
     ///   - headers: Request headers.
     ///   - form: The fields, in order; names may repeat.
     ///   - timeout: How long the app may take.
+    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:)``.
     public func request(
@@ -50,9 +53,10 @@ extension TestClient {
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         form: [(String, String)],
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .form(form), timeout: timeout)
+        try await send(method, path, query: query, headers: headers, body: .form(form), timeout: timeout, followRedirects: followRedirects)
     }
 
     /// Sends a request whose body is `multipart/form-data`: fields and files together, in order.
@@ -63,6 +67,7 @@ extension TestClient {
     ///   - headers: Request headers.
     ///   - multipart: The parts.
     ///   - timeout: How long the app may take.
+    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:)``.
     public func request(
@@ -71,9 +76,10 @@ extension TestClient {
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         multipart: [MultipartPart],
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .multipart(multipart), timeout: timeout)
+        try await send(method, path, query: query, headers: headers, body: .multipart(multipart), timeout: timeout, followRedirects: followRedirects)
     }
 
     /// Sends `POST` with a multipart/form-data body.
