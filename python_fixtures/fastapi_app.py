@@ -1,5 +1,5 @@
 """A FastAPI app with a pydantic model."""
-from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
 from python_fixtures.scope_json import scope_to_json
@@ -42,6 +42,27 @@ async def login(user: str = Form(), pw: str = Form()):
 async def upload(title: str = Form(), file: UploadFile = File()):
     data = await file.read()
     return {"title": title, "filename": file.filename, "content_type": file.content_type, "size": len(data), "text": data.decode("utf-8", "replace")}
+
+
+@app.websocket("/ws")
+async def ws_echo(websocket: WebSocket):
+    await websocket.accept()
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("text") is not None:
+                await websocket.send_text(message["text"])
+            else:
+                await websocket.send_bytes(message["bytes"])
+    except WebSocketDisconnect:
+        return
+
+
+@app.websocket("/ws/reject")
+async def ws_reject(websocket: WebSocket):
+    await websocket.close(code=4001, reason="no entry")
 
 
 @app.api_route("/scope", methods=["GET", "POST"])

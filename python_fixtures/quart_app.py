@@ -1,5 +1,5 @@
 """The seed's quickstart app, in Quart, with more routes."""
-from quart import Quart, jsonify, request
+from quart import Quart, abort, jsonify, request, websocket
 
 from python_fixtures.scope_json import scope_to_json
 
@@ -47,3 +47,15 @@ async def upload():
         "fields": {key: form.getlist(key) for key in form},
         "files": [{"name": key, "filename": f.filename, "content_type": f.content_type, "size": len(f.read())} for key, f in files.items(multi=True)],
     })
+
+
+@app.websocket("/ws")
+async def ws_echo():
+    while True:
+        data = await websocket.receive()
+        await websocket.send(data)
+
+
+@app.websocket("/ws/abort")
+async def ws_abort():
+    abort(401)

@@ -5,7 +5,8 @@ from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from python_fixtures.scope_json import scope_to_json
 
@@ -91,6 +92,78 @@ async def login_redirect(request: Request):
     return response
 
 
+WS_DISCONNECTS = []
+
+
+async def ws_echo(websocket: WebSocket):
+    offered = websocket.scope.get("subprotocols") or []
+    await websocket.accept(subprotocol=offered[0] if offered else None, headers=[(b"x-accept", b"yes")])
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                WS_DISCONNECTS.append({"code": message["code"], "reason": message.get("reason", ""), "query": websocket.scope["query_string"].decode()})
+                return
+            if message.get("text") is not None:
+                await websocket.send_text(message["text"])
+            else:
+                await websocket.send_bytes(message["bytes"])
+    except WebSocketDisconnect:
+        return
+
+
+async def ws_json(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        try:
+            data = await websocket.receive_json()
+        except WebSocketDisconnect:
+            return
+        await websocket.send_json({"got": data})
+
+
+async def ws_info(websocket: WebSocket):
+    await websocket.accept()
+    scope = websocket.scope
+    await websocket.send_json({
+        "query": scope["query_string"].decode("latin-1"),
+        "cookies": websocket.cookies,
+        "subprotocols": scope.get("subprotocols"),
+        "scheme": scope["scheme"],
+        "path": scope["path"],
+        "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in scope["headers"]],
+        "extensions": sorted(scope.get("extensions", {})),
+        "spec_version": scope["asgi"].get("spec_version"),
+    })
+    await websocket.close()
+
+
+async def ws_deny(websocket: WebSocket):
+    await websocket.send_denial_response(PlainTextResponse("go away", status_code=403, headers={"x-denied": "1"}))
+
+
+async def ws_close_reason(websocket: WebSocket):
+    await websocket.accept()
+    await websocket.send_text("bye soon")
+    await websocket.close(code=4000, reason="server says bye")
+
+
+async def ws_silent(websocket: WebSocket):
+    await websocket.accept()
+    try:
+        await websocket.receive_text()
+    except WebSocketDisconnect:
+        pass
+
+
+async def ws_return_without_close(websocket: WebSocket):
+    await websocket.accept()
+
+
+async def ws_disconnects(request: Request):
+    return JSONResponse(WS_DISCONNECTS)
+
+
 async def state_route(request: Request):
     return JSONResponse({"greeting": request.state.greeting})
 
@@ -121,6 +194,14 @@ app = Starlette(
         Route("/cookies/delete", delete_cookie),
         Route("/admin/cookies/get", get_cookies),
         Route("/background-fail", background_fail),
+        WebSocketRoute("/ws/echo", ws_echo),
+        WebSocketRoute("/ws/json", ws_json),
+        WebSocketRoute("/ws/info", ws_info),
+        WebSocketRoute("/ws/deny", ws_deny),
+        WebSocketRoute("/ws/close-reason", ws_close_reason),
+        WebSocketRoute("/ws/silent", ws_silent),
+        WebSocketRoute("/ws/return-without-close", ws_return_without_close),
+        Route("/ws/disconnects", ws_disconnects),
     ],
     lifespan=lifespan,
 )

@@ -37,9 +37,11 @@ final class PyConnection {
             return completedFuture(event)
         }
         guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
-        waiting.append(future)
+        // One reference goes to the app, one stays in `waiting` until the future is resolved,
+        // which may happen right here if a message came in since the poll above.
+        waiting.append(Py_NewRef(future))
         if waiting.count == 1 { deliverInbound() }
-        return Py_NewRef(future)
+        return future
     }
 
     private func completedFuture(_ event: InboundEvent) -> PyPointer? {
@@ -136,8 +138,8 @@ final class PyConnection {
         case (.streaming, _):
             connection.deliver(event)
         }
-        if connection.scope.kind == .http, protocolState.isComplete {
-            // After the response, `receive()` answers http.disconnect.
+        if connection.scope.kind != .lifespan, protocolState.isComplete {
+            // After the response (or the app's websocket close), `receive()` answers a disconnect.
             connection.markClientGone()
             deliverInbound()
         }

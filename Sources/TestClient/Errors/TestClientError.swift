@@ -29,6 +29,7 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
             case interpreterStart, invalidAppSpec, moduleNotFound, attributeNotFound, notCallable, importFailed
             case appException, protocolViolation, timeout, lifespanStartupFailed, lifespanShutdownFailed
             case invalidRequest, connectionClosed, tooManyRedirects, clientClosed
+            case websocketRejected, websocketDenied, websocketClosed, unexpectedMessage
         }
 
         private let base: Base
@@ -64,6 +65,16 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         public static let tooManyRedirects = Code(.tooManyRedirects)
         /// The client was used after ``TestClient/close()``.
         public static let clientClosed = Code(.clientClosed)
+        /// The app closed the websocket before accepting it (a server answers 403);
+        /// ``TestClientError/closeCode`` and ``TestClientError/closeReason`` say how.
+        public static let websocketRejected = Code(.websocketRejected)
+        /// The app refused the websocket with an HTTP response (`websocket.http.response`);
+        /// ``TestClientError/denialResponse`` holds it.
+        public static let websocketDenied = Code(.websocketDenied)
+        /// The websocket is closed (by the app, or it ended); ``TestClientError/closeCode`` says how.
+        public static let websocketClosed = Code(.websocketClosed)
+        /// A message of another kind than asked for came (text for bytes, ...).
+        public static let unexpectedMessage = Code(.unexpectedMessage)
 
         public var description: String { base.rawValue }
     }
@@ -80,6 +91,12 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
     public let protocolState: String?
     /// The request, as `METHOD /path`, when the failure belongs to one.
     public let request: String?
+    /// The websocket close code, for a rejected or closed websocket.
+    public let closeCode: Int?
+    /// The websocket close reason, for a rejected or closed websocket.
+    public let closeReason: String?
+    /// The HTTP response an app denied a websocket with.
+    public let denialResponse: TestResponse?
 
     init(
         _ code: Code,
@@ -87,7 +104,10 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         pythonException: PythonException? = nil,
         messageType: String? = nil,
         protocolState: String? = nil,
-        request: String? = nil
+        request: String? = nil,
+        closeCode: Int? = nil,
+        closeReason: String? = nil,
+        denialResponse: TestResponse? = nil
     ) {
         self.code = code
         self.message = message
@@ -95,6 +115,9 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         self.messageType = messageType
         self.protocolState = protocolState
         self.request = request
+        self.closeCode = closeCode
+        self.closeReason = closeReason
+        self.denialResponse = denialResponse
     }
 
     public var description: String {
@@ -106,7 +129,10 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
     }
 
     func with(request: String) -> TestClientError {
-        TestClientError(code, message, pythonException: pythonException, messageType: messageType, protocolState: protocolState, request: request)
+        TestClientError(
+            code, message, pythonException: pythonException, messageType: messageType, protocolState: protocolState,
+            request: request, closeCode: closeCode, closeReason: closeReason, denialResponse: denialResponse
+        )
     }
 }
 

@@ -1,0 +1,141 @@
+public import HTTPTypes
+import PyASGIBridge
+
+extension TestClient {
+    /// Opens a websocket to the app, runs `body` with it, and closes it (code 1000) if `body` left
+    /// it open. Returns only when the app's websocket call has ended.
+    ///
+    /// ```swift
+    /// try await client.websocket("/ws") { ws in
+    ///     try await ws.send(text: "hi")
+    ///     #expect(try await ws.receiveText() == "hi")
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - path: The path, optionally with a query.
+    ///   - query: Pairs appended to the query string.
+    ///   - subprotocols: Offered subprotocols (`scope["subprotocols"]` and `sec-websocket-protocol`).
+    ///   - headers: Extra request headers.
+    ///   - timeout: How long the handshake and each receive may take; the client's timeout when nil.
+    ///   - body: The test, given the open socket.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``TestClientError`` with ``TestClientError/Code/websocketRejected`` (closed before
+    ///   accept), ``TestClientError/Code/websocketDenied`` (an HTTP denial response), the app's
+    ///   exception, a protocol violation or a timeout; and what `body` throws.
+    public func websocket<Result: Sendable>(
+        _ path: String,
+        query: [(String, String)] = [],
+        subprotocols: [String] = [],
+        headers: HTTPFields = [:],
+        timeout: Duration? = nil,
+        _ body: (WebSocket) async throws -> Result
+    ) async throws -> Result {
+        let label = "WEBSOCKET \(path)"
+        let timeout = timeout ?? configuration.timeout
+        let socket: WebSocket
+        do {
+            let scope = try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
+            let connection = runtime.open(app: appID, scope: scope, mode: .streaming, inbound: [.websocketConnect])
+            socket = try await handshake(connection, path: path, timeout: timeout)
+        } catch {
+            throw TestClientError.from(error, request: label)
+        }
+        let result: Result
+        do {
+            result = try await body(socket)
+        } catch {
+            try? await socket.finish()
+            throw error
+        }
+        try await socket.finish()
+        return result
+    }
+
+    private func handshake(_ connection: Connection, path: String, timeout: Duration) async throws -> WebSocket {
+        let label = "WEBSOCKET \(path)"
+        switch try await connection.nextEvent(timeout: timeout, waitingFor: "websocket.accept") {
+        case .websocketAccept(let subprotocol, let headers):
+            return WebSocket(connection: connection, accept: (subprotocol, headers), path: path, timeout: timeout)
+        case .websocketClose(let code, let reason):
+            // A server answers 403 and tells the app the connection went with 1006.
+            connection.push(.websocketDisconnect(code: 1006, reason: ""))
+            throw TestClientError(
+                .websocketRejected,
+                "The app closed the websocket before accepting it (HTTP 403), code \(code)" + (reason.isEmpty ? "." : ": \(reason)"),
+                request: label,
+                closeCode: code,
+                closeReason: reason
+            )
+        case .websocketResponseStart(let status, let headers):
+            var body: [UInt8] = []
+            while case .websocketResponseBody(let chunk, let more)? = try await connection.nextEvent(timeout: timeout, waitingFor: "websocket.http.response.body") {
+                body += chunk
+                if !more { break }
+            }
+            connection.push(.websocketDisconnect(code: 1006, reason: ""))
+            let response = TestResponse(
+                ASGIResponseParts(status: status, headers: headers.map { ($0.name, $0.value) }, body: body, trailers: [], debugInfo: nil),
+                method: .get,
+                path: path
+            )
+            throw TestClientError(
+                .websocketDenied,
+                "The app denied the websocket with HTTP \(status): \(response.text.prefix(200))",
+                request: label,
+                denialResponse: response
+            )
+        case nil:
+            throw TestClientError(.protocolViolation, "ASGI callable returned without completing handshake.", request: label)
+        case let other?:
+            throw TestClientError(.protocolViolation, "Unexpected '\(other.typeName)' during the websocket handshake.", messageType: other.typeName, request: label)
+        }
+    }
+
+    /// The websocket scope: `ws`/`wss`, decoded path, the upgrade headers a real client sends,
+    /// cookies from the jar, `subprotocols`, and the `websocket.http.response` extension.
+    func websocketScope(_ path: String, query: [(String, String)], subprotocols: [String], headers: HTTPFields) throws(TestClientError) -> ConnectionScope {
+        let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
+        var scope = ConnectionScope(kind: .websocket, specVersion: configuration.specVersion)
+        scope.httpVersion = configuration.httpVersion == "2" ? "2" : "1.1"
+        scope.scheme = configuration.scheme == "https" ? "wss" : "ws"
+        scope.path = target.path
+        scope.rawPath = target.rawPath
+        scope.queryString = target.queryString
+        scope.rootPath = configuration.rootPath
+        var upgrade = headers
+        let names = Set(headers.map(\.name))
+        func add(_ name: String, _ value: String) {
+            let field = HTTPField.Name(name)!
+            if !names.contains(field) { upgrade.append(HTTPField(name: field, value: value)) }
+        }
+        add("connection", "Upgrade")
+        add("upgrade", "websocket")
+        add("sec-websocket-version", "13")
+        add("sec-websocket-key", Self.websocketKey())
+        if !subprotocols.isEmpty { add("sec-websocket-protocol", subprotocols.joined(separator: ", ")) }
+        scope.headers = try requestHeaders(upgrade, body: .empty, sendsBody: false, cookiePath: target.path)
+        scope.client = configuration.client
+        scope.server = configuration.serverAddress
+        scope.subprotocols = subprotocols
+        scope.extensions = ["websocket.http.response"]
+        scope.overrides = configuration.scopeOverrides.mapValues(\.bridgeValue)
+        return scope
+    }
+
+    private static func websocketKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var output: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(0) { $0 | Int($1.element) << (16 - 8 * $1.offset) }
+            for position in 0..<4 {
+                output.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "="))
+            }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
