@@ -69,6 +69,9 @@ async def app(scope, receive, send):
             LATE_SEND.append("%s, then send returned" % message["type"])
         except OSError as exc:
             LATE_SEND.append("%s, then send raised %s" % (message["type"], type(exc).__name__))
+    elif path == "/first-chunk":
+        message = await receive()
+        await _respond(send, 200, str(len(message.get("body", b""))).encode())
     elif path == "/late-send/result":
         await _respond(send, 200, json.dumps(LATE_SEND).encode(), content_type=b"application/json")
     else:

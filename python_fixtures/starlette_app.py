@@ -1,10 +1,11 @@
 """A Starlette app: plain, JSON, echo, form, scope echo, errors, lifespan state."""
+import asyncio
 import contextlib
 
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -90,6 +91,46 @@ async def login_redirect(request: Request):
     response = RedirectResponse("/cookies/get", status_code=303)
     response.set_cookie("session", "from-redirect")
     return response
+
+
+STREAM_EVENTS = []
+
+
+async def stream_echo(request: Request):
+    # async-asgi-testclient issue #56: echo request.stream() through a StreamingResponse.
+    return StreamingResponse(request.stream(), media_type="application/octet-stream")
+
+
+async def count_chunks(request: Request):
+    chunks = [len(chunk) async for chunk in request.stream() if chunk]
+    return JSONResponse({"chunks": chunks, "transfer_encoding": request.headers.get("transfer-encoding")})
+
+
+async def sse(request: Request):
+    async def events():
+        number = 0
+        try:
+            while True:
+                yield "data: event %d\n\n" % number
+                number += 1
+                await asyncio.sleep(0)
+        finally:
+            STREAM_EVENTS.append("sse generator closed after %d" % number)
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+async def stream_fail(request: Request):
+    async def chunks():
+        yield b"first "
+        yield b"second "
+        raise RuntimeError("failed mid-stream")
+
+    return StreamingResponse(chunks(), media_type="text/plain")
+
+
+async def stream_events(request: Request):
+    return JSONResponse(STREAM_EVENTS)
 
 
 WS_DISCONNECTS = []
@@ -194,6 +235,11 @@ app = Starlette(
         Route("/cookies/delete", delete_cookie),
         Route("/admin/cookies/get", get_cookies),
         Route("/background-fail", background_fail),
+        Route("/stream-echo", stream_echo, methods=["POST"]),
+        Route("/count-chunks", count_chunks, methods=["POST"]),
+        Route("/sse", sse),
+        Route("/stream-fail", stream_fail),
+        Route("/stream-events", stream_events),
         WebSocketRoute("/ws/echo", ws_echo),
         WebSocketRoute("/ws/json", ws_json),
         WebSocketRoute("/ws/info", ws_info),

@@ -42,6 +42,9 @@ package final class Connection: Sendable {
         var eventWaiter: UnsafeContinuation<OutboundEvent?, any Error>?
         /// A failure on the Swift side (timeout, cancel) that ends every later wait.
         var swiftFailure: BridgeFailure?
+        /// A request-body producer waiting until the app asks for more.
+        var demandWaiter: UnsafeContinuation<Bool, Never>?
+        var isOver: Bool { swiftFailure != nil || ended != nil || response != nil }
     }
 
     private let state: Mutex<State>
@@ -76,18 +79,48 @@ package final class Connection: Sendable {
         if wake { runtime.submit(.inboundReady(self)) }
     }
 
+    /// Waits until the app is waiting in `receive()` with nothing queued: the moment to produce the
+    /// next chunk of a streamed request body. False once the connection is over.
+    package func waitForDemand() async -> Bool {
+        await withUnsafeContinuation { continuation in
+            let ready = state.withLock { state -> Bool? in
+                if state.isOver || state.clientGone { return false }
+                if state.loopAwaitsInbound, state.inboundHead == state.inbound.count { return true }
+                state.demandWaiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The client leaves without failing its waits (a stream read only partly): the app gets a
+    /// disconnect from `receive()` and its task is cancelled; ``nextEvent(timeout:waitingFor:)``
+    /// then runs to the end of the app call.
+    package func disconnect() {
+        let producer = state.withLock { state -> UnsafeContinuation<Bool, Never>? in
+            state.clientGone = true
+            defer { state.demandWaiter = nil }
+            return state.demandWaiter
+        }
+        producer?.resume(returning: false)
+        runtime.submit(.abort(self))
+    }
+
     /// Ends the client side: the app gets a disconnect from `receive()`, and its task is cancelled
     /// shortly after. Every wait on this connection fails with `failure`.
     package func abort(_ failure: BridgeFailure) {
-        let (buffered, event) = state.withLock { state in
+        let waiters = state.withLock { state in
             if state.swiftFailure == nil { state.swiftFailure = failure }
             state.clientGone = true
-            let waiters = (state.bufferedWaiter, state.eventWaiter)
+            let waiters = (state.bufferedWaiter, state.eventWaiter, state.demandWaiter)
             state.bufferedWaiter = nil
             state.eventWaiter = nil
+            state.demandWaiter = nil
             if state.response == nil { state.response = .failure(failure) }
             return waiters
         }
+        let (buffered, event, producer) = (waiters.0, waiters.1, waiters.2)
+        producer?.resume(returning: false)
         finished.store(true, ordering: .releasing)
         buffered?.resume(throwing: failure)
         event?.resume(throwing: failure)
@@ -159,16 +192,23 @@ package final class Connection: Sendable {
     // MARK: Loop side (called on the loop thread)
 
     func pollInbound() -> InboundPoll {
-        state.withLock { state in
+        let (poll, producer) = state.withLock { state -> (InboundPoll, UnsafeContinuation<Bool, Never>?) in
             if state.inboundHead < state.inbound.count {
                 let event = state.inbound[state.inboundHead]
                 state.inboundHead += 1
-                return .event(event)
+                if state.inboundHead == state.inbound.count {
+                    state.inbound.removeAll(keepingCapacity: true)
+                    state.inboundHead = 0
+                }
+                return (.event(event), nil)
             }
-            if state.clientGone { return .event(disconnectEvent) }
+            if state.clientGone { return (.event(disconnectEvent), nil) }
             state.loopAwaitsInbound = true
-            return .wait
+            defer { state.demandWaiter = nil }
+            return (.wait, state.demandWaiter)
         }
+        producer?.resume(returning: true)
+        return poll
     }
 
     /// After the response is complete (or the client went away) the app's `receive()` gets this.
@@ -184,7 +224,12 @@ package final class Connection: Sendable {
 
     /// Marks the client side as gone from the loop's side (HTTP response complete).
     func markClientGone() {
-        state.withLock { $0.clientGone = true }
+        let producer = state.withLock { state in
+            state.clientGone = true
+            defer { state.demandWaiter = nil }
+            return state.demandWaiter
+        }
+        producer?.resume(returning: false)
     }
 
     /// Streaming: one message from the app.
@@ -202,22 +247,25 @@ package final class Connection: Sendable {
 
     /// Streaming: the app call ended.
     func end(_ result: Result<Void, BridgeFailure>) {
-        let waiter = state.withLock { state -> UnsafeContinuation<OutboundEvent?, any Error>? in
+        let (waiter, producer) = state.withLock { state in
             state.ended = result
-            defer { state.eventWaiter = nil }
-            return state.eventWaiter
+            defer { state.eventWaiter = nil; state.demandWaiter = nil }
+            return (state.eventWaiter, state.demandWaiter)
         }
+        producer?.resume(returning: false)
         waiter?.resume(with: result.map { nil })
     }
 
     /// Buffered: the app call ended with this outcome.
     func complete(_ result: Result<BufferedResponse, BridgeFailure>) {
-        let waiter = state.withLock { state -> UnsafeContinuation<BufferedResponse, any Error>? in
-            guard state.response == nil else { return nil }
+        let (waiter, producer) = state.withLock { state -> (UnsafeContinuation<BufferedResponse, any Error>?, UnsafeContinuation<Bool, Never>?) in
+            defer { state.demandWaiter = nil }
+            guard state.response == nil else { return (nil, state.demandWaiter) }
             state.response = result
             defer { state.bufferedWaiter = nil }
-            return state.bufferedWaiter
+            return (state.bufferedWaiter, state.demandWaiter)
         }
+        producer?.resume(returning: false)
         finished.store(true, ordering: .releasing)
         waiter?.resume(with: result.mapError { $0 })
     }
