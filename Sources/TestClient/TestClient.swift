@@ -156,7 +156,8 @@ public final class TestClient: Sendable {
                 scope: scope,
                 mode: .buffered,
                 inbound: [.httpRequest(body: body.bytes, moreBody: false)],
-                raiseAppExceptions: configuration.raiseAppExceptions
+                raiseAppExceptions: configuration.raiseAppExceptions,
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
             )
             let response = try await connection.response(timeout: timeout ?? configuration.timeout)
             if configuration.useCookies {

@@ -63,6 +63,9 @@ public struct TestClientConfiguration: Sendable {
     public var maxRedirects: Int = 20
     /// Whether the client keeps a cookie jar: cookies that responses set are sent on later requests.
     public var useCookies: Bool = true
+    /// Refuse response header names with uppercase letters, as the spec's "must be lowercased"
+    /// says. Off by default, as in uvicorn, which lowercases them: Django sends `Content-Type`.
+    public var requireLowercaseHeaderNames: Bool = false
     /// Throw the app's exceptions (the default), or answer 500 as a server would.
     public var raiseAppExceptions: Bool = true
     /// The virtual environment to run Python in; nil finds it from `VIRTUAL_ENV` or `.venv`.

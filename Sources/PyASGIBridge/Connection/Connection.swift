@@ -26,6 +26,8 @@ package final class Connection: Sendable {
     let runtime: PythonRuntime
     /// Whether the app should get a 500 response rather than raise (buffered HTTP only).
     let raiseAppExceptions: Bool
+    /// Whether uppercase response header names break the protocol (else they are lowercased).
+    let requireLowercaseHeaderNames: Bool
 
     private struct State {
         var inbound: [InboundEvent] = []
@@ -57,13 +59,15 @@ package final class Connection: Sendable {
         scope: ConnectionScope,
         mode: Mode,
         inbound: [InboundEvent],
-        raiseAppExceptions: Bool
+        raiseAppExceptions: Bool,
+        requireLowercaseHeaderNames: Bool
     ) {
         self.runtime = runtime
         self.appID = appID
         self.scope = scope
         self.mode = mode
         self.raiseAppExceptions = raiseAppExceptions
+        self.requireLowercaseHeaderNames = requireLowercaseHeaderNames
         self.state = Mutex(State(inbound: inbound))
     }
 

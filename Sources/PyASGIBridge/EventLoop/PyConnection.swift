@@ -94,7 +94,7 @@ final class PyConnection {
             return Py_NewRef(context.doneFuture)
         }
         let event: OutboundEvent
-        switch context.parser.parse(message, state: protocolState.phase.rawValue) {
+        switch context.parser.parse(message, state: protocolState.phase.rawValue, lowercaseNames: connection.requireLowercaseHeaderNames) {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }

@@ -17,7 +17,8 @@ extension PythonRuntime {
         scope: ConnectionScope,
         mode: Connection.Mode,
         inbound: [InboundEvent],
-        raiseAppExceptions: Bool = true
+        raiseAppExceptions: Bool = true,
+        requireLowercaseHeaderNames: Bool = false
     ) -> Connection {
         let connection = Connection(
             runtime: self,
@@ -25,7 +26,8 @@ extension PythonRuntime {
             scope: scope,
             mode: mode,
             inbound: inbound,
-            raiseAppExceptions: raiseAppExceptions
+            raiseAppExceptions: raiseAppExceptions,
+            requireLowercaseHeaderNames: requireLowercaseHeaderNames
         )
         submit(.open(connection))
         return connection

@@ -14,7 +14,9 @@ struct MessageParser {
         .invalid(.protocolViolation(message: message, messageType: type, state: state))
     }
 
-    func parse(_ message: PyPointer, state: String) -> Outcome {
+    /// - Parameter lowercaseNames: Reject header names with uppercase letters (the spec's "must"),
+    ///   instead of lowercasing them as uvicorn does (Django sends `Content-Type`).
+    func parse(_ message: PyPointer, state: String, lowercaseNames: Bool = false) -> Outcome {
         guard shim_Dict_Check(message) != 0 else {
             return invalid("ASGI message must be a dict, got '\(Py.typeName(message))'.", type: nil, state: state)
         }
@@ -23,7 +25,7 @@ struct MessageParser {
             return invalid("ASGI message has no 'type' str key: \(Py.describe(message))", type: nil, state: state)
         }
         do {
-            return .event(try event(type, message))
+            return .event(try event(type, message, lowercaseNames: lowercaseNames))
         } catch let failure {
             return invalid(failure.text, type: type, state: state)
         }
@@ -33,19 +35,22 @@ struct MessageParser {
         var text: String
     }
 
-    private func event(_ type: String, _ message: PyPointer) throws(KeyError) -> OutboundEvent {
+    private func event(_ type: String, _ message: PyPointer, lowercaseNames: Bool) throws(KeyError) -> OutboundEvent {
+        let headers = { (key: PyPointer) throws(KeyError) -> [HeaderField] in
+            try self.headers(message, key, type, lowercaseNames: lowercaseNames)
+        }
         switch type {
         case "http.response.start":
             return .responseStart(
                 status: try status(message, type),
-                headers: try headers(message, keys.headers, type),
+                headers: try headers(keys.headers),
                 trailers: try flag(message, keys.trailers)
             )
         case "http.response.body":
             return .responseBody(body: try bytes(message, keys.body, type), moreBody: try flag(message, keys.moreBody))
         case "http.response.trailers":
             return .responseTrailers(
-                headers: try headers(message, keys.headers, type),
+                headers: try headers(keys.headers),
                 moreTrailers: try flag(message, keys.moreTrailers)
             )
         case "http.response.debug":
@@ -62,7 +67,7 @@ struct MessageParser {
         case "websocket.accept":
             return .websocketAccept(
                 subprotocol: try optionalString(message, keys.subprotocol, type),
-                headers: try headers(message, keys.headers, type)
+                headers: try headers(keys.headers)
             )
         case "websocket.send":
             return .websocketSend(try payload(message, type))
@@ -72,7 +77,7 @@ struct MessageParser {
                 reason: try optionalString(message, keys.reason, type) ?? ""
             )
         case "websocket.http.response.start":
-            return .websocketResponseStart(status: try status(message, type), headers: try headers(message, keys.headers, type))
+            return .websocketResponseStart(status: try status(message, type), headers: try headers(keys.headers))
         case "websocket.http.response.body":
             return .websocketResponseBody(body: try bytes(message, keys.body, type), moreBody: try flag(message, keys.moreBody))
         case "lifespan.startup.complete":
@@ -167,7 +172,7 @@ struct MessageParser {
     }
 
     /// `[[name, value], ...]`: an iterable of two-item sequences of bytes, names lowercase.
-    private func headers(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> [HeaderField] {
+    private func headers(_ message: PyPointer, _ key: PyPointer, _ type: String, lowercaseNames: Bool) throws(KeyError) -> [HeaderField] {
         guard let object = value(message, key), Py_IsNone(object) == 0 else { return [] }
         guard let iterator = PyRef(owned: PyObject_GetIter(object)) else {
             PyErr_Clear()
@@ -176,7 +181,7 @@ struct MessageParser {
         var fields: [HeaderField] = []
         while let item = PyRef(owned: PyIter_Next(iterator.pointer)) {
             guard let pair = PyRef(owned: PySequence_Tuple(item.pointer)), shim_Tuple_Size(pair.pointer) == 2,
-                let name = Py.swiftBytes(shim_Tuple_GetItem(pair.pointer, 0)!),
+                var name = Py.swiftBytes(shim_Tuple_GetItem(pair.pointer, 0)!),
                 let value = Py.swiftBytes(shim_Tuple_GetItem(pair.pointer, 1)!)
             else {
                 PyErr_Clear()
@@ -186,9 +191,12 @@ struct MessageParser {
                 throw KeyError(text: "Invalid HTTP header name \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!)) in '\(type)'.")
             }
             if name.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
-                throw KeyError(
-                    text: "Header names must be lowercase in '\(type)', got \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!))."
-                )
+                guard !lowercaseNames else {
+                    throw KeyError(
+                        text: "Header names must be lowercase in '\(type)', got \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!))."
+                    )
+                }
+                name = name.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
             }
             if value.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
                 throw KeyError(text: "Invalid HTTP header value \(Py.describe(shim_Tuple_GetItem(pair.pointer, 1)!)) in '\(type)'.")

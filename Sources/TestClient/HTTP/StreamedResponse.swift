@@ -131,7 +131,8 @@ extension TestClient {
             let requestBody = RequestBody.raw(body)
             let scope = try httpScope(method, path, query: query, headers: headers, body: requestBody)
             connection = runtime.open(
-                app: appID, scope: scope, mode: .streaming, inbound: [.httpRequest(body: requestBody.bytes, moreBody: false)]
+                app: appID, scope: scope, mode: .streaming, inbound: [.httpRequest(body: requestBody.bytes, moreBody: false)],
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
             )
             streamed = try await head(connection, timeout: timeout)
         } catch {

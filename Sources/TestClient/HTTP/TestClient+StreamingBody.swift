@@ -31,7 +31,8 @@ extension TestClient {
         }
         do {
             let scope = try httpScope(method, path, query: query, headers: headers, body: .empty)
-            let connection = runtime.open(app: appID, scope: scope, mode: .buffered, inbound: [], raiseAppExceptions: configuration.raiseAppExceptions)
+            let connection = runtime.open(app: appID, scope: scope, mode: .buffered, inbound: [], raiseAppExceptions: configuration.raiseAppExceptions,
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames)
             let response = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     do {

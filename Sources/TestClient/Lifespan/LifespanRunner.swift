@@ -31,9 +31,10 @@ struct LifespanRunner: Sendable {
                     state: "lifespan startup"
                 )
             }
-        } catch BridgeFailure.appException(let info) where configuration.lifespan == .auto {
-            _ = info  // "ASGI 'lifespan' protocol appears unsupported." (uvicorn, auto mode)
-            return nil
+        } catch BridgeFailure.appException(let info) {
+            // uvicorn, auto mode: "ASGI 'lifespan' protocol appears unsupported." and go on.
+            guard configuration.lifespan == .on else { return nil }
+            throw BridgeFailure.lifespanFailed(phase: "startup", message: "the app raised on the lifespan scope: \(info.type): \(info.message)")
         }
     }
 

@@ -35,7 +35,8 @@ extension TestClient {
         let socket: WebSocket
         do {
             let scope = try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
-            let connection = runtime.open(app: appID, scope: scope, mode: .streaming, inbound: [.websocketConnect])
+            let connection = runtime.open(app: appID, scope: scope, mode: .streaming, inbound: [.websocketConnect],
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames)
             socket = try await handshake(connection, path: path, timeout: timeout)
         } catch {
             throw TestClientError.from(error, request: label)
