@@ -65,6 +65,32 @@ async def ws_reject(websocket: WebSocket):
     await websocket.close(code=4001, reason="no entry")
 
 
+@app.get("/cookie")
+async def fastapi_cookie(request: Request):
+    from fastapi.responses import JSONResponse
+    response = JSONResponse({"seen": request.cookies.get("visit")})
+    response.set_cookie("visit", "fastapi")
+    return response
+
+
+@app.get("/numbers")
+async def fastapi_numbers():
+    from fastapi.responses import StreamingResponse
+
+    async def numbers():
+        for number in range(4):
+            yield ("%d\n" % number).encode()
+
+    return StreamingResponse(numbers(), media_type="text/plain")
+
+
+@app.get("/sleep")
+async def fastapi_sleep():
+    import asyncio
+    await asyncio.sleep(5)
+    return "late"
+
+
 @app.api_route("/scope", methods=["GET", "POST"])
 async def scope_route(request: Request):
     return scope_to_json(request.scope)

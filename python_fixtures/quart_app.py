@@ -1,5 +1,5 @@
 """The seed's quickstart app, in Quart, with more routes."""
-from quart import Quart, abort, jsonify, request, websocket
+from quart import Quart, abort, jsonify, redirect, request, websocket
 
 from python_fixtures.scope_json import scope_to_json
 
@@ -59,3 +59,30 @@ async def ws_echo():
 @app.websocket("/ws/abort")
 async def ws_abort():
     abort(401)
+
+
+@app.route("/cookie")
+async def quart_cookie():
+    response = jsonify({"seen": request.cookies.get("visit")})
+    response.set_cookie("visit", "quart")
+    return response
+
+
+@app.route("/go")
+async def quart_redirect():
+    return redirect("/json")
+
+
+@app.route("/sleep")
+async def quart_sleep():
+    import asyncio
+    await asyncio.sleep(5)
+    return "late"
+
+
+@app.route("/chunks")
+async def quart_chunks():
+    async def chunks():
+        for index in range(3):
+            yield b"chunk%d;" % index
+    return chunks(), 200, {"content-type": "text/plain"}

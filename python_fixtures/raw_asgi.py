@@ -69,6 +69,10 @@ async def app(scope, receive, send):
             LATE_SEND.append("%s, then send returned" % message["type"])
         except OSError as exc:
             LATE_SEND.append("%s, then send raised %s" % (message["type"], type(exc).__name__))
+    elif path == "/trailers":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"trailer", b"x-checksum")], "trailers": True})
+        await send({"type": "http.response.body", "body": b"data", "more_body": False})
+        await send({"type": "http.response.trailers", "headers": [(b"x-checksum", b"abc123")]})
     elif path == "/first-chunk":
         message = await receive()
         await _respond(send, 200, str(len(message.get("body", b""))).encode())

@@ -7,7 +7,10 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.templating import Jinja2Templates
 from starlette.websockets import WebSocket, WebSocketDisconnect
+
+templates = Jinja2Templates(directory=__import__("os").path.join(__import__("os").path.dirname(__file__), "templates"))
 
 from python_fixtures.scope_json import scope_to_json
 
@@ -91,6 +94,20 @@ async def login_redirect(request: Request):
     response = RedirectResponse("/cookies/get", status_code=303)
     response.set_cookie("session", "from-redirect")
     return response
+
+
+async def template(request: Request):
+    return templates.TemplateResponse(request, "hello.html", {"name": "Swift"})
+
+
+async def secure_cookie(request: Request):
+    response = PlainTextResponse("set")
+    response.set_cookie("token", "s", secure=True, httponly=True)
+    return response
+
+
+async def auth(request: Request):
+    return JSONResponse({"authorization": request.headers.get("authorization")})
 
 
 STREAM_EVENTS = []
@@ -236,6 +253,9 @@ app = Starlette(
         Route("/admin/cookies/get", get_cookies),
         Route("/background-fail", background_fail),
         Route("/stream-echo", stream_echo, methods=["POST"]),
+        Route("/template", template),
+        Route("/secure-cookie", secure_cookie),
+        Route("/auth", auth),
         Route("/count-chunks", count_chunks, methods=["POST"]),
         Route("/sse", sse),
         Route("/stream-fail", stream_fail),

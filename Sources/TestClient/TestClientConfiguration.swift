@@ -33,6 +33,8 @@ public enum LifespanMode: Sendable {
 public struct TestClientConfiguration: Sendable {
     /// Headers sent with every request unless the request sets the same name.
     public var headers: HTTPFields = [:]
+    /// Credentials sent as `Authorization: Basic …` with every request that sets no `Authorization`.
+    public var basicAuth: (user: String, password: String)?
     /// The `host` header and the default `server` host.
     public var host: String = "testserver"
     /// `http` or `https`; websockets use `ws` or `wss` to match.

@@ -49,6 +49,9 @@ extension TestClient {
         for field in configuration.headers where !requestNames.contains(field.name) {
             try append(field, to: &fields, cookies: &cookies)
         }
+        if let credentials = configuration.basicAuth, !requestNames.contains(.authorization), configuration.headers[.authorization] == nil {
+            try append(.basicAuthorization(user: credentials.user, password: credentials.password), to: &fields, cookies: &cookies)
+        }
         for field in headers {
             try append(field, to: &fields, cookies: &cookies)
         }
