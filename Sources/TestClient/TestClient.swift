@@ -127,6 +127,9 @@ public final class TestClient: Sendable {
                 headers[.contentLength] = nil
                 headers[.transferEncoding] = nil
             }
+            if let authority = Redirect.authority(of: location) {
+                headers[HTTPField.Name("host")!] = authority == configuration.hostHeader ? nil : authority
+            }
             path = Redirect.resolve(location, against: path)
             history.append(response)
             response = try await sendOnce(method, path, query: [], headers: headers, body: body, timeout: timeout)
@@ -162,7 +165,7 @@ public final class TestClient: Sendable {
             let response = try await connection.response(timeout: timeout ?? configuration.timeout)
             if configuration.useCookies {
                 for header in response.headers where header.name == Array("set-cookie".utf8) {
-                    cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: configuration.host, requestPath: decodedPath)
+                    cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: cookieHost(headers), requestPath: decodedPath)
                 }
             }
             return TestResponse(

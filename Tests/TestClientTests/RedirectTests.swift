@@ -72,6 +72,17 @@ struct RedirectTests {
         }
     }
 
+    @Test func cookiesDoNotCrossToAnotherHost() async throws {
+        try await withTestClient(app: Fixture.starlette) { client in
+            _ = try await client.get("/cookies/set", query: [("session", "abc")])
+            struct Cookies: Decodable { var cookies: [String: String] }
+            let other = try await client.get("/redirect/302", query: [("to", "http://other.test/cookies/get")])
+            #expect(try other.json(Cookies.self).cookies.isEmpty)
+            let same = try await client.get("/redirect/302", query: [("to", "http://testserver/cookies/get")])
+            #expect(try same.json(Cookies.self).cookies == ["session": "abc"])
+        }
+    }
+
     @Test func cookiesAreReevaluatedAtEveryHop() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
             let response = try await client.post("/login-redirect", form: [("user", "ana")])

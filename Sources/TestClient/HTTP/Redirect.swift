@@ -19,6 +19,20 @@ enum Redirect {
         return removeDotSegments(String(directory) + location)
     }
 
+    /// The authority (`host[:port]`) of an absolute or scheme-relative `Location`, else nil.
+    static func authority(of location: String) -> String? {
+        let rest: Substring
+        if let colon = location.firstIndex(of: ":"), location[colon...].hasPrefix("://") {
+            rest = location[location.index(colon, offsetBy: 3)...]
+        } else if location.hasPrefix("//") {
+            rest = location.dropFirst(2)
+        } else {
+            return nil
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(authority.split(separator: "@").last ?? authority)
+    }
+
     private static func pathAndQuery(afterAuthority rest: Substring) -> String {
         guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
         return String(rest[start...]).prefixedWithSlash

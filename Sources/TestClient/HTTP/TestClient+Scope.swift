@@ -42,7 +42,7 @@ extension TestClient {
         }
         var cookies: [String] = []
         if configuration.useCookies,
-            let jar = self.cookies.cookieHeader(host: configuration.host, path: cookiePath, secure: ["https", "wss"].contains(configuration.scheme))
+            let jar = self.cookies.cookieHeader(host: cookieHost(headers), path: cookiePath, secure: ["https", "wss"].contains(configuration.scheme))
         {
             cookies.append(jar)
         }
@@ -65,6 +65,14 @@ extension TestClient {
             }
         }
         return fields
+    }
+
+    /// The host cookies are matched against: the request's own `Host` when it sets one (a redirect
+    /// to another authority), else the client's.
+    func cookieHost(_ headers: HTTPFields) -> String {
+        guard let host = headers[HTTPField.Name("host")!] else { return configuration.host }
+        if host.hasPrefix("[") { return String(host.prefix { $0 != "]" }) + "]" }
+        return String(host.prefix { $0 != ":" })
     }
 
     private func append(_ field: HTTPField, to fields: inout [HeaderField], cookies: inout [String]) throws(TestClientError) {
