@@ -60,6 +60,7 @@ let package = Package(
             name: "TestClientTests",
             dependencies: [
                 "TestClient",
+                "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

@@ -107,15 +107,4 @@ struct ProtocolState {
         }
         return nil
     }
-
-    /// What the app may send on this kind of connection, to reject foreign message types early.
-    static func allows(_ event: OutboundEvent, on kind: ConnectionScope.Kind) -> Bool {
-        switch event {
-        case .responseStart, .responseBody, .responseTrailers, .responseDebug: kind == .http
-        case .websocketAccept, .websocketSend, .websocketClose, .websocketResponseStart, .websocketResponseBody:
-            kind == .websocket
-        case .lifespanStartupComplete, .lifespanStartupFailed, .lifespanShutdownComplete, .lifespanShutdownFailed:
-            kind == .lifespan
-        }
-    }
 }

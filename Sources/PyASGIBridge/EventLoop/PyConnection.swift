@@ -98,13 +98,6 @@ final class PyConnection {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }
-        if !ProtocolState.allows(event, on: connection.scope.kind) {
-            return reject(.protocolViolation(
-                message: "Unexpected ASGI message '\(event.typeName)' on a \(connection.scope.kind.rawValue) connection.",
-                messageType: event.typeName,
-                state: protocolState.phase.rawValue
-            ))
-        }
         if let failure = protocolState.accept(event) { return reject(failure) }
         record(event)
         return Py_NewRef(context.doneFuture)

@@ -88,6 +88,8 @@ struct MessageParser {
             return .lifespanShutdownComplete
         case "lifespan.shutdown.failed":
             return .lifespanShutdownFailed(message: try optionalString(message, keys.message, type) ?? "")
+        case "http.response.pathsend", "http.response.zerocopysend", "http.response.push", "http.response.early_hint":
+            throw KeyError(text: "Unexpected ASGI message '\(type)': the extension was not advertised.")
         default:
             throw KeyError(text: "Unknown ASGI message type '\(type)'.")
         }
