@@ -3,15 +3,16 @@ import contextlib
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 
 async def index(request: Request):
     return JSONResponse({
         "message": "Hello from a Python ASGI app, called in-process from Swift.",
         "framework": "starlette",
-        "try": ["GET /items", "POST /items --json '{\"name\": \"pen\"}'", "GET /hello?name=you"],
+        "try": ["GET /items", "POST /items --json '{\"name\": \"pen\"}'", "GET /hello?name=you", "GET /moved --follow", "--ws /ws"],
     })
 
 
@@ -28,12 +29,37 @@ async def items(request: Request):
     return JSONResponse(store)
 
 
+async def echo(websocket: WebSocket):
+    await websocket.accept()
+    try:
+        while True:
+            text = await websocket.receive_text()
+            await websocket.send_text("echo: %s" % text)
+    except WebSocketDisconnect:
+        pass
+
+
+async def moved(request: Request):
+    return RedirectResponse("/hello?name=redirected", status_code=307)
+
+
+async def binary(request: Request):
+    return Response(bytes(range(256)), media_type="application/octet-stream")
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app):
     yield {"items": [{"name": "notebook"}]}
 
 
 app = Starlette(
-    routes=[Route("/", index), Route("/hello", hello), Route("/items", items, methods=["GET", "POST"])],
+    routes=[
+        Route("/", index),
+        Route("/hello", hello),
+        Route("/items", items, methods=["GET", "POST"]),
+        Route("/moved", moved),
+        Route("/binary", binary),
+        WebSocketRoute("/ws", echo),
+    ],
     lifespan=lifespan,
 )

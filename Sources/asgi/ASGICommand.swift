@@ -40,6 +40,18 @@ struct ASGICommand: AsyncParsableCommand {
     @Option(help: "A url-encoded form field k=v. Repeatable.")
     var form: [String] = []
 
+    @Option(help: "A multipart file field name=@path (with --form fields sent as multipart too). Repeatable.")
+    var file: [String] = []
+
+    @Flag(help: "Follow redirects.")
+    var follow = false
+
+    @Option(help: "A cookie k=v sent with the request. Repeatable.")
+    var cookie: [String] = []
+
+    @Flag(help: "Open a websocket on PATH: send each stdin line as a text message and print what comes back.")
+    var ws = false
+
     @Option(help: "Output: pretty (status, headers, body) or json (one JSON object).")
     var output: OutputFormat = .pretty
 
@@ -68,8 +80,10 @@ struct ASGICommand: AsyncParsableCommand {
     }
 
     private func send() async throws {
-        guard let method = HTTPRequest.Method(method.uppercased()) else {
-            throw ValidationError("\"\(self.method)\" is not an HTTP method.")
+        // `asgi --ws /path`: the one positional argument is the path.
+        let (methodText, path) = method.hasPrefix("/") ? ("GET", method) : (method, self.path)
+        guard let method = HTTPRequest.Method(methodText.uppercased()) else {
+            throw ValidationError("\"\(methodText)\" is not an HTTP method.")
         }
         var fields = HTTPFields()
         for header in headers {
@@ -78,12 +92,35 @@ struct ASGICommand: AsyncParsableCommand {
             }
             fields.append(HTTPField(name: name, value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
+        if !cookie.isEmpty {
+            fields.append(HTTPField(name: .cookie, value: cookie.joined(separator: "; ")))
+        }
         var configuration = TestClientConfiguration()
         configuration.virtualEnvironment = venv
         configuration.pythonPath = pythonpath
         configuration.timeout = .milliseconds(Int(timeout * 1000))
+        configuration.followRedirects = follow
         let pairs = query.map(Self.pair)
+        if ws {
+            try await withTestClient(app: app, configuration: configuration) { client in
+                try await client.websocket(path, query: pairs, headers: fields) { socket in
+                    try await Self.relay(socket, output: output)
+                }
+            }
+            return
+        }
         let response = try await withTestClient(app: app, configuration: configuration) { client in
+            if !file.isEmpty {
+                var parts = form.map(Self.pair).map { MultipartPart.field(name: $0.0, value: $0.1) }
+                for entry in file {
+                    let (name, value) = Self.pair(entry)
+                    guard value.hasPrefix("@") else { throw ValidationError("--file takes name=@path, got \"\(entry)\".") }
+                    let path = String(value.dropFirst())
+                    let filename = path.split(separator: "/").last.map(String.init) ?? path
+                    parts.append(.file(name: name, filename: filename, data: try Self.read(path)))
+                }
+                return try await client.request(method, path, query: pairs, headers: fields, multipart: parts)
+            }
             if let json {
                 fields[.contentType] = fields[.contentType] ?? "application/json"
                 return try await client.request(method, path, query: pairs, headers: fields, body: Array(json.utf8))
@@ -101,6 +138,34 @@ struct ASGICommand: AsyncParsableCommand {
         case .pretty: print(Self.pretty(response), terminator: "")
         case .json: print(Self.json(response))
         }
+    }
+
+    /// `--ws`: each stdin line goes out as a text message; each reply is printed on its own line.
+    static func relay(_ socket: WebSocket, output: OutputFormat) async throws {
+        func show(_ message: WebSocketMessage) {
+            switch (message, output) {
+            case (.text(let text), .pretty): print(text)
+            case (.bytes(let bytes), .pretty): print("<\(bytes.count) bytes> " + Data(bytes).base64EncodedString())
+            case (.text(let text), .json): print(jsonLine(["type": "text", "text": text]))
+            case (.bytes(let bytes), .json): print(jsonLine(["type": "bytes", "base64": Data(bytes).base64EncodedString()]))
+            }
+        }
+        do {
+            while let line = readLine(strippingNewline: true) {
+                try await socket.send(text: line)
+                show(try await socket.receive())
+            }
+            while true { show(try await socket.receive(timeout: .milliseconds(200))) }
+        } catch let error as TestClientError where error.code == .timeout || error.code == .websocketClosed {
+            if error.code == .websocketClosed, output == .json {
+                print(jsonLine(["type": "close", "code": error.closeCode ?? 1005, "reason": error.closeReason ?? ""]))
+            }
+        }
+    }
+
+    static func jsonLine(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func pair(_ text: String) -> (String, String) {
@@ -123,6 +188,9 @@ struct ASGICommand: AsyncParsableCommand {
             text += paint(String(decoding: name, as: UTF8.self), "36") + ": " + String(String.UnicodeScalarView(value.map { Unicode.Scalar($0) })) + "\n"
         }
         text += "\n"
+        for hop in response.history {
+            text = paint("→ \(hop.status.code) \(hop.method.rawValue) \(hop.path) → \(hop.headers[.location] ?? "")", "2") + "\n" + text
+        }
         if response.headers[.contentType]?.contains("json") == true,
             let object = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed]),
             let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
@@ -144,7 +212,9 @@ struct ASGICommand: AsyncParsableCommand {
         } else {
             object["body_base64"] = Data(response.body).base64EncodedString()
         }
-        object["history"] = [Any]()
+        object["history"] = response.history.map { hop -> [String: Any] in
+            ["status": Int(hop.status.code), "path": hop.path, "location": hop.headers[.location] ?? ""]
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
