@@ -49,7 +49,7 @@ package final class Connection: Sendable {
         var isOver: Bool { swiftFailure != nil || ended != nil || response != nil }
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Set once the outcome of a buffered connection is there, for the short spin before parking.
     private let finished = Atomic<Bool>(false)
 
@@ -68,7 +68,7 @@ package final class Connection: Sendable {
         self.mode = mode
         self.raiseAppExceptions = raiseAppExceptions
         self.requireLowercaseHeaderNames = requireLowercaseHeaderNames
-        self.state = Mutex(State(inbound: inbound))
+        self.state = Locked(State(inbound: inbound))
     }
 
     // MARK: Swift side

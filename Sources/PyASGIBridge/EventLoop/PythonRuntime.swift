@@ -28,7 +28,7 @@ package final class PythonRuntime: Sendable {
     }
 
     package let configuration: InterpreterConfiguration
-    private let queue = Mutex(Queue())
+    private let queue = Locked(Queue())
     /// Commands are queued; read without the lock by the spinning loop thread.
     let hasWork = Atomic<Bool>(false)
     /// Readable when the loop thread must wake up: the read end of a pipe.
@@ -57,7 +57,7 @@ package final class PythonRuntime: Sendable {
         case failed(BridgeFailure)
     }
 
-    private static let startup = Mutex(Startup.idle)
+    private static let startup = Locked(Startup.idle)
 
     /// The runtime, started on first use with `configuration`. Later calls get the same runtime; a
     /// different virtual environment is an error, extra search paths are added.

@@ -19,7 +19,7 @@ package final class Watchdog: Sendable {
         var sleeperDeadline: ContinuousClock.Instant?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package func schedule(after duration: Duration, _ action: @escaping @Sendable () -> Void) -> UInt64 {
         let deadline = ContinuousClock.now + duration

@@ -3,7 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import Synchronization
+import PyASGIBridge
 
 /// A cookie as a ``CookieJar`` stores it (RFC 6265, section 5.3).
 ///
@@ -122,7 +122,7 @@ public final class CookieJar: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates an empty jar.
     public init() {}

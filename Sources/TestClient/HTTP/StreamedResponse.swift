@@ -1,6 +1,5 @@
 public import HTTPTypes
 import PyASGIBridge
-import Synchronization
 
 /// A response whose head has arrived and whose body is read as it comes, from
 /// ``TestClient/stream(_:method:query:headers:body:timeout:_:)``.
@@ -79,10 +78,10 @@ final class StreamProgress: Sendable {
         var appEnded = false
         var trailers: [HeaderField] = []
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(expectTrailers: Bool) {
-        state = Mutex(State(expectTrailers: expectTrailers))
+        state = Locked(State(expectTrailers: expectTrailers))
     }
 
     var isComplete: Bool {

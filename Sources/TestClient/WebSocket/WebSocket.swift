@@ -1,6 +1,5 @@
 public import HTTPTypes
 import PyASGIBridge
-import Synchronization
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -35,7 +34,7 @@ public final class WebSocket: Sendable {
     private struct State {
         var closed: (code: Int, reason: String, byApp: Bool)?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(connection: Connection, accept: (subprotocol: String?, headers: [HeaderField]), path: String, timeout: Duration) {
         self.connection = connection
