@@ -2,13 +2,14 @@
 GET / (plain), GET /json, POST /echo (body back), GET /stream (100 chunks of 1 KiB)."""
 import json
 
-from fastapi import FastAPI, Request as FastAPIRequest
+from fastapi import FastAPI, Request as FastAPIRequest, WebSocket as FastAPIWebSocket
 from fastapi.responses import PlainTextResponse as FastAPIPlain, Response as FastAPIResponse, StreamingResponse as FastAPIStreaming
-from quart import Quart, request as quart_request
+from quart import Quart, request as quart_request, websocket as quart_websocket
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocketDisconnect
 
 CHUNK = b"x" * 1024
 PAYLOAD = {"hello": "world", "numbers": list(range(10)), "nested": {"a": 1, "b": [True, False, None]}}
@@ -29,6 +30,14 @@ async def bare(scope, receive, send):
             else:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+    if scope["type"] == "websocket":
+        await receive()
+        await send({"type": "websocket.accept"})
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            await send({"type": "websocket.send", "text": message.get("text"), "bytes": message.get("bytes")})
     path = scope["path"]
     if path == "/echo":
         body = b""
@@ -69,8 +78,18 @@ async def _s_stream(request):
     return StreamingResponse(_chunks(), media_type="application/octet-stream")
 
 
+async def _s_ws(websocket):
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
 starlette = Starlette(routes=[
     Route("/", _s_root), Route("/json", _s_json), Route("/echo", _s_echo, methods=["POST"]), Route("/stream", _s_stream),
+    WebSocketRoute("/ws", _s_ws),
 ])
 
 # FastAPI.
@@ -97,6 +116,16 @@ async def _f_stream():
     return FastAPIStreaming(_chunks(), media_type="application/octet-stream")
 
 
+@fastapi.websocket("/ws")
+async def _f_ws(websocket: FastAPIWebSocket):
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
 # Quart.
 quart = Quart(__name__)
 
@@ -119,3 +148,9 @@ async def _q_echo():
 @quart.route("/stream")
 async def _q_stream():
     return _chunks(), 200, {"content-type": "application/octet-stream"}
+
+
+@quart.websocket("/ws")
+async def _q_ws():
+    while True:
+        await quart_websocket.send(await quart_websocket.receive())

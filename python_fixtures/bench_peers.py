@@ -15,6 +15,7 @@ WORKLOADS = {
     "post": ("POST", "/echo", BODY, 2000, 1),
     "stream": ("GET", "/stream", b"", 200, 1),
     "concurrent": ("GET", "/", b"", 2000, 64),
+    "websocket": ("WS", "/ws", b"", 1000, 1),
 }
 _clients = {}
 
@@ -84,8 +85,47 @@ async def _client(kind, spec):
     return _clients[key]
 
 
+async def _raw_ws(app, n):
+    inbox = asyncio.Queue()
+    outbox = asyncio.Queue()
+    scope = {
+        "type": "websocket", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+        "scheme": "ws", "path": "/ws", "raw_path": b"/ws", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        "subprotocols": [], "state": {},
+    }
+    task = asyncio.ensure_future(app(scope, inbox.get, outbox.put))
+    await inbox.put({"type": "websocket.connect"})
+    await outbox.get()
+    start = time.perf_counter()
+    for _ in range(n):
+        await inbox.put({"type": "websocket.receive", "text": "x"})
+        await outbox.get()
+    elapsed = time.perf_counter() - start
+    await inbox.put({"type": "websocket.disconnect", "code": 1000})
+    await task
+    return elapsed * 1e6 / n
+
+
+async def _ws(kind, spec, n):
+    app = _app(spec)
+    if kind == "raw":
+        return await _raw_ws(app, n)
+    if kind != "aatc":
+        return float("nan")
+    client = await _client(kind, spec)
+    async with client.websocket_connect("/ws") as ws:
+        start = time.perf_counter()
+        for _ in range(n):
+            await ws.send_text("x")
+            await ws.receive_text()
+        return (time.perf_counter() - start) * 1e6 / n
+
+
 async def run(kind, spec, workload):
     method, path, body, n, width = WORKLOADS[workload]
+    if method == "WS":
+        return await _ws(kind, spec, n)
     decode = workload == "json"
     app = _app(spec)
     if kind == "raw":

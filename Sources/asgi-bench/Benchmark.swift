@@ -17,6 +17,7 @@ struct Benchmark {
         ("post", "POST /echo 1 KiB ×2000", 2000),
         ("stream", "GET /stream 100×1 KiB ×200", 200),
         ("concurrent", "GET / ×2000, 64 in flight", 2000),
+        ("websocket", "websocket echo ×1000, one socket", 1000),
     ]
     static let peers = ["raw", "aatc", "httpx"]
 
@@ -88,6 +89,15 @@ struct Benchmark {
             for _ in 0..<requests { _ = try await client.post("/echo", body: body) }
         case "stream":
             for _ in 0..<requests { _ = try await client.get("/stream") }
+        case "websocket":
+            return try await client.websocket("/ws") { ws in
+                let start = clock.now
+                for _ in 0..<requests {
+                    try await ws.send(text: "x")
+                    _ = try await ws.receiveText()
+                }
+                return (clock.now - start).micros / Double(requests)
+            }
         default:
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<64 {

@@ -52,6 +52,8 @@ package final class Connection: Sendable {
     private let state: Locked<State>
     /// Set once the outcome of a buffered connection is there, for the short spin before parking.
     private let finished = Atomic<Bool>(false)
+    /// Set while a streaming connection has an event (or its end) waiting to be taken.
+    private let eventReady = Atomic<Bool>(false)
 
     init(
         runtime: PythonRuntime,
@@ -126,6 +128,7 @@ package final class Connection: Sendable {
         let (buffered, event, producer) = (waiters.0, waiters.1, waiters.2)
         producer?.resume(returning: false)
         finished.store(true, ordering: .releasing)
+        eventReady.store(true, ordering: .releasing)
         buffered?.resume(throwing: failure)
         event?.resume(throwing: failure)
         runtime.submit(.abort(self))
@@ -150,23 +153,38 @@ package final class Connection: Sendable {
     /// The next message the app sent (streaming connections); nil once the app call has ended
     /// cleanly after its last message.
     package func nextEvent(timeout: Duration?, waitingFor: String) async throws -> OutboundEvent? {
-        try await wait(timeout: timeout, waitingFor: waitingFor) { continuation in
+        if Spin.wait(until: { eventReady.load(ordering: .acquiring) }), let ready = takeEvent() {
+            return try ready.get()
+        }
+        return try await wait(timeout: timeout, waitingFor: waitingFor) { continuation in
             state.withLock { state -> Result<OutboundEvent?, BridgeFailure>? in
-                if state.outboundHead < state.outbound.count {
-                    let event = state.outbound[state.outboundHead]
-                    state.outboundHead += 1
-                    if state.outboundHead == state.outbound.count {
-                        state.outbound.removeAll(keepingCapacity: true)
-                        state.outboundHead = 0
-                    }
-                    return .success(event)
-                }
-                if let failure = state.swiftFailure { return .failure(failure) }
-                if let ended = state.ended { return ended.map { nil } }
+                if let ready = takeEvent(&state) { return ready }
                 state.eventWaiter = continuation
                 return nil
             }
         }
+    }
+
+    /// The next event without waiting, if there is one (or the end).
+    private func takeEvent() -> Result<OutboundEvent?, BridgeFailure>? {
+        state.withLock { takeEvent(&$0) }
+    }
+
+    private func takeEvent(_ state: inout State) -> Result<OutboundEvent?, BridgeFailure>? {
+        if state.outboundHead < state.outbound.count {
+            let event = state.outbound[state.outboundHead]
+            state.outboundHead += 1
+            if state.outboundHead == state.outbound.count {
+                state.outbound.removeAll(keepingCapacity: true)
+                state.outboundHead = 0
+                if state.ended == nil, state.swiftFailure == nil { eventReady.store(false, ordering: .relaxed) }
+            }
+            return .success(event)
+        }
+        if let failure = state.swiftFailure { return .failure(failure) }
+        if let ended = state.ended { return ended.map { nil } }
+        eventReady.store(false, ordering: .relaxed)
+        return nil
     }
 
     /// Parks the task until `install` finds a result or stores the continuation, with a deadline
@@ -243,7 +261,10 @@ package final class Connection: Sendable {
                 state.eventWaiter = nil
                 return waiter
             }
-            if state.swiftFailure == nil { state.outbound.append(event) }
+            if state.swiftFailure == nil {
+                state.outbound.append(event)
+                eventReady.store(true, ordering: .releasing)
+            }
             return nil
         }
         waiter?.resume(returning: event)
@@ -253,6 +274,7 @@ package final class Connection: Sendable {
     func end(_ result: Result<Void, BridgeFailure>) {
         let (waiter, producer) = state.withLock { state in
             state.ended = result
+            eventReady.store(true, ordering: .releasing)
             defer { state.eventWaiter = nil; state.demandWaiter = nil }
             return (state.eventWaiter, state.demandWaiter)
         }
