@@ -128,7 +128,7 @@ public final class TestClient: Sendable {
                 headers[.transferEncoding] = nil
             }
             if let authority = Redirect.authority(of: location) {
-                headers[HTTPField.Name("host")!] = authority == configuration.hostHeader ? nil : authority
+                headers[.hostField] = authority == configuration.hostHeader ? nil : authority
             }
             path = Redirect.resolve(location, against: path)
             history.append(response)
@@ -164,7 +164,7 @@ public final class TestClient: Sendable {
             )
             let response = try await connection.response(timeout: timeout ?? configuration.timeout)
             if configuration.useCookies {
-                for header in response.headers where header.name == Array("set-cookie".utf8) {
+                for header in response.headers where header.name.elementsEqual("set-cookie".utf8) {
                     cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: cookieHost(headers), requestPath: decodedPath)
                 }
             }

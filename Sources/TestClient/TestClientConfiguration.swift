@@ -82,6 +82,8 @@ public struct TestClientConfiguration: Sendable {
         return (host, port ?? (scheme == "https" || scheme == "wss" ? 443 : 80))
     }
 
+    var isSecure: Bool { scheme == "https" || scheme == "wss" }
+
     var hostHeader: String {
         guard let port, port != (scheme == "https" ? 443 : 80) else { return host }
         return "\(host):\(port)"

@@ -31,6 +31,7 @@ struct Benchmark {
             case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
             case "--apps": selectedApps = (arguments.next() ?? "").split(separator: ",").map(String.init)
             case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
+            case "--no-cookies": break
             default:
                 print("usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--memory-requests N]")
                 return
@@ -39,6 +40,7 @@ struct Benchmark {
 
         var configuration = TestClientConfiguration()
         configuration.lifespan = .off
+        if CommandLine.arguments.contains("--no-cookies") { configuration.useCookies = false }
         var clients: [String: TestClient] = [:]
         for app in selectedApps {
             clients[app] = try await TestClient(app: "python_fixtures.bench_apps:\(app)", configuration: configuration)

@@ -127,6 +127,11 @@ public final class CookieJar: Sendable {
     /// Creates an empty jar.
     public init() {}
 
+    /// Whether the jar holds no cookie: requests then skip matching altogether.
+    public var isEmpty: Bool {
+        state.withLock { $0.entries.isEmpty }
+    }
+
     /// Every stored cookie, in order of creation.
     ///
     /// A snapshot: later changes to the jar do not show in it. A cookie whose expiry has passed

@@ -37,12 +37,12 @@ extension TestClient {
     func requestHeaders(_ headers: HTTPFields, body: RequestBody, sendsBody: Bool, cookiePath: String) throws(TestClientError) -> [HeaderField] {
         var fields: [HeaderField] = []
         let requestNames = Set(headers.map(\.name))
-        if !requestNames.contains(HTTPField.Name("host")!) {
+        if !requestNames.contains(.hostField) {
             fields.append(HeaderField("host", configuration.hostHeader))
         }
         var cookies: [String] = []
-        if configuration.useCookies,
-            let jar = self.cookies.cookieHeader(host: cookieHost(headers), path: cookiePath, secure: ["https", "wss"].contains(configuration.scheme))
+        if configuration.useCookies, !self.cookies.isEmpty,
+            let jar = self.cookies.cookieHeader(host: cookieHost(headers), path: cookiePath, secure: configuration.isSecure)
         {
             cookies.append(jar)
         }
@@ -70,7 +70,7 @@ extension TestClient {
     /// The host cookies are matched against: the request's own `Host` when it sets one (a redirect
     /// to another authority), else the client's.
     func cookieHost(_ headers: HTTPFields) -> String {
-        guard let host = headers[HTTPField.Name("host")!] else { return configuration.host }
+        guard let host = headers[.hostField] else { return configuration.host }
         if host.hasPrefix("[") { return String(host.prefix { $0 != "]" }) + "]" }
         return String(host.prefix { $0 != ":" })
     }
@@ -101,4 +101,9 @@ extension ASGIValue {
         case .dict(let values): .dict(values.mapValues(\.bridgeValue))
         }
     }
+}
+
+extension HTTPField.Name {
+    /// `Host` (swift-http-types keeps it as the `authority` pseudo-field, so it has no static member).
+    static let hostField = HTTPField.Name("host")!
 }
