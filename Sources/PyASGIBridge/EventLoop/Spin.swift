@@ -12,11 +12,14 @@ import Darwin
 enum Spin {
     /// How long a Swift task spins for its result before it suspends. Parking and waking a task
     /// costs 50–80 µs here, more than most requests take, so the budget covers a slow framework's
-    /// request (Quart: ~110 µs); the spinner yields its core between checks, so executor threads
-    /// that the app starts are not starved.
-    static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 1000)
+    /// request (Quart: ~110 µs). After the first 20 µs the spinner yields its core between checks,
+    /// so executor threads the app starts are not starved. Measured with scripts/bench: a longer
+    /// budget (1–3 ms) or yielding from the start slows the loop thread (the two vCPUs here share
+    /// a core), a shorter one pays the wake-up on every FastAPI request.
+    static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 300)
 
     private static let spinners = Atomic<Int>(0)
+    private static let politeness: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_POLITE_US").flatMap(Int.init) ?? 20)
 
     /// Spins until `condition` holds or the budget is spent; true if it holds.
     static func wait(for budget: Duration = swiftBudget, until condition: () -> Bool) -> Bool {
@@ -27,7 +30,7 @@ enum Spin {
         defer { spinners.store(0, ordering: .releasing) }
         let clock = ContinuousClock()
         let deadline = clock.now + budget
-        let politeAfter = clock.now + .microseconds(20)
+        let politeAfter = clock.now + politeness
         while true {
             for _ in 0..<64 where condition() { return true }
             let now = clock.now
