@@ -2,9 +2,9 @@ internal import CPython
 
 /// Starting the interpreter. Runs once, on the loop thread, which then owns the interpreter for the
 /// life of the process (it is never finalised: finalising while other threads may call in crashes).
-enum Interpreter {
+package enum Interpreter {
     /// The linked libpython's version, `major.minor.micro`.
-    static var linkedVersion: String {
+    package static var linkedVersion: String {
         let full = String(cString: Py_GetVersion())
         return String(full.prefix { $0 != " " })
     }
@@ -21,27 +21,31 @@ enum Interpreter {
         return nil
     }
 
+    /// Fails unless `venv` was made by the same Python version as the linked libpython: a venv
+    /// from another interpreter would import a foreign standard library and packages.
+    package static func checkVirtualEnvironment(_ venv: String) throws(BridgeFailure) {
+        let linked = linkedVersion
+        guard let made = venvVersion(venv) else {
+            throw .interpreterStart("\(venv)/pyvenv.cfg names no Python version; recreate the venv with scripts/bootstrap.")
+        }
+        let minor = linked.split(separator: ".").prefix(2).joined(separator: ".")
+        if made != linked {
+            throw .interpreterStart(
+                """
+                The virtual environment \(venv) was made by Python \(made), but this process embeds \
+                libpython \(linked). Its packages and standard library would not match. Recreate it with \
+                the interpreter that matches the linked library: rm -rf \(venv) && \
+                "$(pkg-config --variable=exec_prefix python3-embed)/bin/python\(minor)" -m venv \(venv), \
+                then install the requirements (scripts/bootstrap does all of this).
+                """
+            )
+        }
+    }
+
     /// Initialises Python for `venv` (nil: the system interpreter). The calling thread holds the
     /// GIL afterwards.
     static func start(venv: String?) throws(BridgeFailure) {
-        let linked = linkedVersion
-        if let venv {
-            guard let made = venvVersion(venv) else {
-                throw .interpreterStart("\(venv)/pyvenv.cfg names no Python version; recreate the venv with scripts/bootstrap.")
-            }
-            let minor = linked.split(separator: ".").prefix(2).joined(separator: ".")
-            if made != linked {
-                throw .interpreterStart(
-                    """
-                    The virtual environment \(venv) was made by Python \(made), but this process embeds \
-                    libpython \(linked). Its packages and standard library would not match. Recreate it with \
-                    the interpreter that matches the linked library: rm -rf \(venv) && \
-                    "$(pkg-config --variable=exec_prefix python3-embed)/bin/python\(minor)" -m venv \(venv), \
-                    then install the requirements (scripts/bootstrap does all of this).
-                    """
-                )
-            }
-        }
+        if let venv { try checkVirtualEnvironment(venv) }
 
         let config = UnsafeMutablePointer<PyConfig>.allocate(capacity: 1)
         defer { config.deallocate() }
