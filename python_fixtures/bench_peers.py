@@ -131,6 +131,9 @@ async def run(kind, spec, workload):
     if kind == "raw":
         async def one():
             await _raw(app, method, path, body, decode)
+    elif kind == "rawtask":
+        async def one():
+            await asyncio.get_running_loop().create_task(_raw(app, method, path, body, decode))
     else:
         client = await _client(kind, spec)
 

@@ -19,7 +19,7 @@ struct Benchmark {
         ("concurrent", "GET / ×2000, 64 in flight", 2000),
         ("websocket", "websocket echo ×1000, one socket", 1000),
     ]
-    static let peers = ["raw", "aatc", "httpx"]
+    static let peers = ["raw", "aatc", "httpx"] + (getenv("BENCH_RAWTASK") != nil ? ["rawtask"] : [])
 
     static func main() async throws {
         var rounds = 5
@@ -137,7 +137,8 @@ struct Benchmark {
                 let raw = median(row["raw"] ?? [])
                 let aatc = median(row["aatc"] ?? [])
                 let httpx = median(row["httpx"] ?? [])
-                print("| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(f(ours / aatc, 2)) | \(f(ours / raw, 2)) |")
+                let extra = row["rawtask"].map { " rawtask \(f(median($0)))" } ?? ""
+                print("| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(f(ours / aatc, 2)) | \(f(ours / raw, 2)) |\(extra)")
             }
         }
     }
@@ -195,3 +196,4 @@ extension Duration {
         return Double(seconds) * 1e6 + Double(attoseconds) / 1e12
     }
 }
+
