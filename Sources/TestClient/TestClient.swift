@@ -163,25 +163,22 @@ public final class TestClient: Sendable {
                 requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
             )
             let response = try await connection.response(timeout: timeout ?? configuration.timeout)
-            if configuration.useCookies {
-                for header in response.headers where header.name.elementsEqual("set-cookie".utf8) {
-                    cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: cookieHost(headers), requestPath: decodedPath)
-                }
-            }
-            return TestResponse(
-                ASGIResponseParts(
-                    status: response.status,
-                    headers: response.headers.map { ($0.name, $0.value) },
-                    body: response.body,
-                    trailers: response.trailers.map { ($0.name, $0.value) },
-                    debugInfo: response.debugInfo
-                ),
-                method: method,
-                path: path
-            )
+            return received(response, method: method, path: path, headers: headers, scopePath: decodedPath)
         } catch {
             throw TestClientError.from(error, request: label)
         }
+    }
+}
+
+extension TestClient {
+    /// The response as tests see it, after the jar took the cookies it sets.
+    func received(_ response: BufferedResponse, method: HTTPRequest.Method, path: String, headers: HTTPFields, scopePath: String) -> TestResponse {
+        if configuration.useCookies {
+            for header in response.headers where header.name.elementsEqual("set-cookie".utf8) {
+                cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: cookieHost(headers), requestPath: scopePath)
+            }
+        }
+        return TestResponse(response, method: method, path: path)
     }
 }
 

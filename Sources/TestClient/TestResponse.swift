@@ -1,4 +1,5 @@
 public import HTTPTypes
+import PyASGIBridge
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -39,11 +40,11 @@ public struct TestResponse: Sendable {
         return headers[.location]
     }
 
-    init(_ response: ASGIResponseParts, method: HTTPRequest.Method, path: String) {
+    init(_ response: BufferedResponse, method: HTTPRequest.Method, path: String) {
         self.status = HTTPResponse.Status(code: response.status, reasonPhrase: ReasonPhrase.standard(response.status))
         self.rawHeaders = response.headers.map { ($0.name, $0.value) }
-        self.headers = HTTPFields(rawPairs: response.headers.map { ($0.name, $0.value) })
-        self.trailers = HTTPFields(rawPairs: response.trailers.map { ($0.name, $0.value) })
+        self.headers = HTTPFields(response.headers)
+        self.trailers = HTTPFields(response.trailers)
         self.body = response.body
         self.debugInfo = response.debugInfo
         self.method = method
@@ -66,23 +67,14 @@ public struct TestResponse: Sendable {
     }
 }
 
-/// The bridge's response, without Python in it.
-struct ASGIResponseParts {
-    var status: Int
-    var headers: [(name: [UInt8], value: [UInt8])]
-    var body: [UInt8]
-    var trailers: [(name: [UInt8], value: [UInt8])]
-    var debugInfo: [String: String]?
-}
-
 extension HTTPFields {
-    /// Fields from raw byte pairs; names that are no valid token are skipped (they stay in the raw pairs).
-    init(rawPairs: [(name: [UInt8], value: [UInt8])]) {
+    /// Fields from raw header bytes; names that are no valid token are skipped (they stay in the raw pairs).
+    init(_ raw: [HeaderField]) {
         self.init()
-        reserveCapacity(rawPairs.count)
-        for (name, value) in rawPairs {
-            guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { continue }
-            append(HTTPField(name: fieldName, lenientValue: value))
+        reserveCapacity(raw.count)
+        for field in raw {
+            guard let name = HTTPField.Name(String(decoding: field.name, as: UTF8.self)) else { continue }
+            append(HTTPField(name: name, lenientValue: field.value))
         }
     }
 }

@@ -30,13 +30,11 @@ package final class Connection: Sendable {
     let requireLowercaseHeaderNames: Bool
 
     private struct State {
-        var inbound: [InboundEvent] = []
-        var inboundHead = 0
+        var inbound = FIFO<InboundEvent>()
         /// The client side is gone (closed, timed out, cancelled): `receive()` gives disconnects.
         var clientGone = false
         var loopAwaitsInbound = false
-        var outbound: [OutboundEvent] = []
-        var outboundHead = 0
+        var outbound = FIFO<OutboundEvent>()
         /// The app call's end (streaming), or the whole response (buffered).
         var ended: Result<Void, BridgeFailure>?
         var response: Result<BufferedResponse, BridgeFailure>?
@@ -70,7 +68,7 @@ package final class Connection: Sendable {
         self.mode = mode
         self.raiseAppExceptions = raiseAppExceptions
         self.requireLowercaseHeaderNames = requireLowercaseHeaderNames
-        self.state = Locked(State(inbound: inbound))
+        self.state = Locked(State(inbound: FIFO(inbound)))
     }
 
     // MARK: Swift side
@@ -91,7 +89,7 @@ package final class Connection: Sendable {
         await withUnsafeContinuation { continuation in
             let ready = state.withLock { state -> Bool? in
                 if state.isOver || state.clientGone { return false }
-                if state.loopAwaitsInbound, state.inboundHead == state.inbound.count { return true }
+                if state.loopAwaitsInbound, state.inbound.isEmpty { return true }
                 state.demandWaiter = continuation
                 return nil
             }
@@ -171,13 +169,9 @@ package final class Connection: Sendable {
     }
 
     private func takeEvent(_ state: inout State) -> Result<OutboundEvent?, BridgeFailure>? {
-        if state.outboundHead < state.outbound.count {
-            let event = state.outbound[state.outboundHead]
-            state.outboundHead += 1
-            if state.outboundHead == state.outbound.count {
-                state.outbound.removeAll(keepingCapacity: true)
-                state.outboundHead = 0
-                if state.ended == nil, state.swiftFailure == nil { eventReady.store(false, ordering: .relaxed) }
+        if let event = state.outbound.popFirst() {
+            if state.outbound.isEmpty, state.ended == nil, state.swiftFailure == nil {
+                eventReady.store(false, ordering: .relaxed)
             }
             return .success(event)
         }
@@ -215,13 +209,7 @@ package final class Connection: Sendable {
 
     func pollInbound() -> InboundPoll {
         let (poll, producer) = state.withLock { state -> (InboundPoll, UnsafeContinuation<Bool, Never>?) in
-            if state.inboundHead < state.inbound.count {
-                let event = state.inbound[state.inboundHead]
-                state.inboundHead += 1
-                if state.inboundHead == state.inbound.count {
-                    state.inbound.removeAll(keepingCapacity: true)
-                    state.inboundHead = 0
-                }
+            if let event = state.inbound.popFirst() {
                 return (.event(event), nil)
             }
             if state.clientGone { return (.event(disconnectEvent), nil) }
@@ -311,5 +299,33 @@ extension Connection {
         case .buffered: complete(result)
         case .streaming: end(result.map { _ in () })
         }
+    }
+}
+
+/// A first-in first-out queue over an array: pops move a head index, and the storage is reused
+/// once it has been emptied.
+struct FIFO<Element> {
+    private var items: [Element]
+    private var head = 0
+
+    init(_ items: [Element] = []) {
+        self.items = items
+    }
+
+    var isEmpty: Bool { head == items.count }
+
+    mutating func append(_ item: Element) {
+        items.append(item)
+    }
+
+    mutating func popFirst() -> Element? {
+        guard head < items.count else { return nil }
+        let item = items[head]
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return item
     }
 }

@@ -24,7 +24,7 @@ public struct StreamedResponse: Sendable {
 
     /// Trailers (`http.response.trailers`), once the body has been read to its end.
     public var trailers: HTTPFields {
-        HTTPFields(rawPairs: progress.trailers.map { ($0.name, $0.value) })
+        HTTPFields(progress.trailers)
     }
 
     /// The body chunks, an `AsyncSequence` of `[UInt8]`.
@@ -155,7 +155,7 @@ extension TestClient {
                 let progress = StreamProgress(expectTrailers: trailers)
                 return StreamedResponse(
                     status: HTTPResponse.Status(code: status, reasonPhrase: ReasonPhrase.standard(status)),
-                    headers: HTTPFields(rawPairs: headers.map { ($0.name, $0.value) }),
+                    headers: HTTPFields(headers),
                     rawHeaders: headers.map { ($0.name, $0.value) },
                     body: StreamedResponse.Body(connection: connection, timeout: timeout, progress: progress),
                     progress: progress

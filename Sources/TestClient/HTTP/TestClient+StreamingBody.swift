@@ -51,17 +51,7 @@ extension TestClient {
                 defer { group.cancelAll() }
                 return try await connection.response(timeout: timeout ?? configuration.timeout)
             }
-            return TestResponse(
-                ASGIResponseParts(
-                    status: response.status,
-                    headers: response.headers.map { ($0.name, $0.value) },
-                    body: response.body,
-                    trailers: response.trailers.map { ($0.name, $0.value) },
-                    debugInfo: response.debugInfo
-                ),
-                method: method,
-                path: path
-            )
+            return received(response, method: method, path: path, headers: headers, scopePath: scope.path)
         } catch {
             throw TestClientError.from(error, request: label)
         }

@@ -75,7 +75,7 @@ extension TestClient {
             }
             connection.push(.websocketDisconnect(code: 1006, reason: ""))
             let response = TestResponse(
-                ASGIResponseParts(status: status, headers: headers.map { ($0.name, $0.value) }, body: body, trailers: [], debugInfo: nil),
+                BufferedResponse(status: status, headers: headers, body: body),
                 method: .get,
                 path: path
             )

@@ -39,7 +39,7 @@ public final class WebSocket: Sendable {
     init(connection: Connection, accept: (subprotocol: String?, headers: [HeaderField]), path: String, timeout: Duration) {
         self.connection = connection
         self.acceptedSubprotocol = accept.subprotocol
-        self.acceptHeaders = HTTPFields(rawPairs: accept.headers.map { ($0.name, $0.value) })
+        self.acceptHeaders = HTTPFields(accept.headers)
         self.path = path
         self.timeout = timeout
     }
