@@ -178,14 +178,11 @@ final class LoopContext {
     }
 
     private func appLoadFailure() -> BridgeFailure {
-        var type: PyPointer?
-        var value: PyPointer?
-        var traceback: PyPointer?
-        PyErr_Fetch(&type, &value, &traceback)
-        PyErr_NormalizeException(&type, &value, &traceback)
-        defer { Py_DecRef(type); Py_DecRef(value); Py_DecRef(traceback) }
-        guard let value else { return .appLoad(.importFailed, message: "unknown error", exception: nil) }
-        if let traceback { PyException_SetTraceback(value, traceback) }
+        LoopContext.withPendingException { value in appLoadFailure(value) }
+            ?? .appLoad(.importFailed, message: "unknown error", exception: nil)
+    }
+
+    private func appLoadFailure(_ value: PyPointer) -> BridgeFailure {
         let info = describe(value)
         if PyObject_IsInstance(value, appLoadError) == 1,
             let kind = Py.string(owned: PyObject_GetAttrString(value, "kind")),
@@ -270,6 +267,14 @@ final class LoopContext {
     }
 
     static func fetchError(describe: ((PyPointer) -> PythonExceptionInfo)? = nil) -> PythonExceptionInfo? {
+        withPendingException { value in
+            describe?(value) ?? PythonExceptionInfo(type: Py.typeName(value), message: Py.describe(value), traceback: Py.describe(value))
+        }
+    }
+
+    /// Takes the pending Python error (clearing it) and gives `body` the exception object, its
+    /// traceback attached; nil when no error is set.
+    static func withPendingException<Result>(_ body: (PyPointer) -> Result) -> Result? {
         var type: PyPointer?
         var value: PyPointer?
         var traceback: PyPointer?
@@ -278,8 +283,7 @@ final class LoopContext {
         defer { Py_DecRef(type); Py_DecRef(value); Py_DecRef(traceback) }
         guard let value else { return nil }
         if let traceback { PyException_SetTraceback(value, traceback) }
-        if let describe { return describe(value) }
-        return PythonExceptionInfo(type: Py.typeName(value), message: Py.describe(value), traceback: Py.describe(value))
+        return body(value)
     }
 
     func reportLoopError(_ exception: PyPointer) {
