@@ -84,6 +84,11 @@ async def fastapi_numbers():
     return StreamingResponse(numbers(), media_type="text/plain")
 
 
+@app.post("/count-chunks")
+async def fastapi_count_chunks(request: Request):
+    return {"chunks": [len(chunk) async for chunk in request.stream() if chunk]}
+
+
 @app.get("/sleep")
 async def fastapi_sleep():
     import asyncio

@@ -8,6 +8,8 @@ BODY = {"type": "http.response.body", "body": b"ok"}
 
 
 async def app(scope, receive, send):
+    if scope["type"] == "websocket":
+        return await websocket_rules(scope, receive, send)
     if scope["type"] != "http":
         raise RuntimeError("no lifespan here")
     rule = scope["path"].strip("/")
@@ -91,6 +93,24 @@ async def app(scope, receive, send):
 EVENTS = []
 
 
+async def websocket_rules(scope, receive, send):
+    rule = scope["path"].strip("/")
+    await receive()  # websocket.connect
+    if rule == "ws/send-before-accept":
+        await send({"type": "websocket.send", "text": "too early"})
+    elif rule == "ws/after-close":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": 1000})
+        await send({"type": "websocket.send", "text": "after close"})
+    elif rule == "ws/http-response-after-accept":
+        await send({"type": "websocket.accept"})
+        await send({"type": "http.response.start", "status": 200})
+    elif rule == "ws/denial-bad-status":
+        await send({"type": "websocket.http.response.start", "status": 700, "headers": []})
+    elif rule == "ws/return-before-handshake":
+        return
+
+
 def _messages(rng):
     status = rng.choice([200, 201, 404, 99, 600, "200", None, True, 500])
     header_sets = [
@@ -133,6 +153,17 @@ async def fault(seed, receive, send):
                 raise
     if rng.random() < 0.1:
         return "a value"
+
+
+def app_tasks(prefix):
+    """How many app calls whose scope path starts with `prefix` are still running."""
+    count = 0
+    for task in asyncio.all_tasks():
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        scope = frame.f_locals.get("scope") if frame is not None else None
+        if isinstance(scope, dict) and str(scope.get("path", "")).startswith(prefix):
+            count += 1
+    return count
 
 
 def fault_tasks():

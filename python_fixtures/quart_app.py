@@ -86,3 +86,9 @@ async def quart_chunks():
         for index in range(3):
             yield b"chunk%d;" % index
     return chunks(), 200, {"content-type": "text/plain"}
+
+
+@app.route("/count-chunks", methods=["POST"])
+async def quart_count_chunks():
+    sizes = [len(chunk) async for chunk in request.body if chunk]
+    return jsonify({"total": sum(sizes)})

@@ -218,6 +218,15 @@ async def ws_return_without_close(websocket: WebSocket):
     await websocket.accept()
 
 
+async def ws_raise_before_accept(websocket: WebSocket):
+    raise PermissionError("no websockets for you")
+
+
+async def sleep_route(request: Request):
+    await asyncio.sleep(5)
+    return PlainTextResponse("late")
+
+
 async def ws_disconnects(request: Request):
     return JSONResponse(WS_DISCONNECTS)
 
@@ -268,6 +277,9 @@ app = Starlette(
         WebSocketRoute("/ws/silent", ws_silent),
         WebSocketRoute("/ws/return-without-close", ws_return_without_close),
         Route("/ws/disconnects", ws_disconnects),
+        WebSocketRoute("/ws/raise", ws_raise_before_accept),
+        WebSocketRoute("/ws/leftover", ws_echo),
+        Route("/sleep", sleep_route),
     ],
     lifespan=lifespan,
 )
