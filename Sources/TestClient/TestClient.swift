@@ -93,7 +93,15 @@ public final class TestClient: Sendable {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .raw(body), timeout: timeout, followRedirects: followRedirects)
+        try await send(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: .raw(body),
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
     /// A request and the redirects it leads to (when followed): 301/302 turn a non-GET/HEAD into a
@@ -172,10 +180,20 @@ public final class TestClient: Sendable {
 
 extension TestClient {
     /// The response as tests see it, after the jar took the cookies it sets.
-    func received(_ response: BufferedResponse, method: HTTPRequest.Method, path: String, headers: HTTPFields, scopePath: String) -> TestResponse {
+    func received(
+        _ response: BufferedResponse,
+        method: HTTPRequest.Method,
+        path: String,
+        headers: HTTPFields,
+        scopePath: String
+    ) -> TestResponse {
         if configuration.useCookies {
             for header in response.headers where header.name.elementsEqual("set-cookie".utf8) {
-                cookies.setCookie(from: String(decoding: header.value, as: UTF8.self), requestHost: cookieHost(headers), requestPath: scopePath)
+                cookies.setCookie(
+                    from: String(decoding: header.value, as: UTF8.self),
+                    requestHost: cookieHost(headers),
+                    requestPath: scopePath
+                )
             }
         }
         return TestResponse(response, method: method, path: path)

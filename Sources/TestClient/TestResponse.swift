@@ -91,7 +91,9 @@ enum TextDecoding {
     }
 
     private static func trim(_ text: Substring) -> Substring {
-        text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed().map { $0 }.reduce(into: Substring()) { $0.append($1) }
+        text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed().map { $0 }.reduce(
+            into: Substring()
+        ) { $0.append($1) }
     }
 
     static func decode(_ bytes: [UInt8], contentType: String?) -> String {

@@ -66,7 +66,9 @@ struct Benchmark {
                             micros = Double(text) ?? .nan
                         }
                         // Round 0 warms every path up and is not counted.
-                        if round > 0 { samples[app, default: [:]][workload.name, default: [:]][client, default: []].append(micros) }
+                        if round > 0 {
+                            samples[app, default: [:]][workload.name, default: [:]][client, default: []].append(micros)
+                        }
                     }
                 }
             }
@@ -122,7 +124,8 @@ struct Benchmark {
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func printTable(_ samples: [String: [String: [String: [Double]]]], apps: [String]) {
@@ -138,7 +141,9 @@ struct Benchmark {
                 let aatc = median(row["aatc"] ?? [])
                 let httpx = median(row["httpx"] ?? [])
                 let extra = row["rawtask"].map { " rawtask \(f(median($0)))" } ?? ""
-                print("| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(f(ours / aatc, 2)) | \(f(ours / raw, 2)) |\(extra)")
+                print(
+                    "| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(f(ours / aatc, 2)) | \(f(ours / raw, 2)) |\(extra)"
+                )
             }
         }
     }
@@ -152,7 +157,9 @@ struct Benchmark {
         let objectsAfter = try await runtime.call(module: "python_fixtures.bench_peers", function: "objects")
         let growth = Double(rssAfter - rssBefore) / 1_048_576
         print("")
-        print("memory (\(app), \(requests) × GET / after 10,000 warm-up): RSS \(f(Double(rssBefore) / 1_048_576, 1)) → \(f(Double(rssAfter) / 1_048_576, 1)) MiB (growth \(f(growth, 2)) MiB); Python objects \(objectsBefore) → \(objectsAfter)")
+        print(
+            "memory (\(app), \(requests) × GET / after 10,000 warm-up): RSS \(f(Double(rssBefore) / 1_048_576, 1)) → \(f(Double(rssAfter) / 1_048_576, 1)) MiB (growth \(f(growth, 2)) MiB); Python objects \(objectsBefore) → \(objectsAfter)"
+        )
     }
 
     static func residentBytes() -> Int {
@@ -167,7 +174,9 @@ struct Benchmark {
     static func fscanf_pair(_ file: UnsafeMutablePointer<FILE>, _ first: inout Int, _ second: inout Int) -> Bool {
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return false }
-        let fields = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ")
+        let fields = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(
+            separator: " "
+        )
         guard fields.count >= 2, let a = Int(fields[0]), let b = Int(fields[1]) else { return false }
         first = a
         second = b
@@ -196,4 +205,3 @@ extension Duration {
         return Double(seconds) * 1e6 + Double(attoseconds) / 1e12
     }
 }
-

@@ -1,8 +1,8 @@
 import ArgumentParser
+import Foundation
 import HTTPTypes
 import TestClient
 
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,7 +90,9 @@ struct ASGICommand: AsyncParsableCommand {
             guard let colon = header.firstIndex(of: ":"), let name = HTTPField.Name(String(header[..<colon])) else {
                 throw ValidationError("The header \"\(header)\" is not 'Name: value'.")
             }
-            fields.append(HTTPField(name: name, value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            fields.append(
+                HTTPField(name: name, value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            )
         }
         if !cookie.isEmpty {
             fields.append(HTTPField(name: .cookie, value: cookie.joined(separator: "; ")))
@@ -114,7 +116,9 @@ struct ASGICommand: AsyncParsableCommand {
                 var parts = form.map(Self.pair).map { MultipartPart.field(name: $0.0, value: $0.1) }
                 for entry in file {
                     let (name, value) = Self.pair(entry)
-                    guard value.hasPrefix("@") else { throw ValidationError("--file takes name=@path, got \"\(entry)\".") }
+                    guard value.hasPrefix("@") else {
+                        throw ValidationError("--file takes name=@path, got \"\(entry)\".")
+                    }
                     let path = String(value.dropFirst())
                     let filename = path.split(separator: "/").last.map(String.init) ?? path
                     parts.append(.file(name: name, filename: filename, data: try Self.read(path)))
@@ -147,7 +151,8 @@ struct ASGICommand: AsyncParsableCommand {
             case (.text(let text), .pretty): print(text)
             case (.bytes(let bytes), .pretty): print("<\(bytes.count) bytes> " + Data(bytes).base64EncodedString())
             case (.text(let text), .json): print(jsonLine(["type": "text", "text": text]))
-            case (.bytes(let bytes), .json): print(jsonLine(["type": "bytes", "base64": Data(bytes).base64EncodedString()]))
+            case (.bytes(let bytes), .json):
+                print(jsonLine(["type": "bytes", "base64": Data(bytes).base64EncodedString()]))
             }
         }
         do {
@@ -164,7 +169,9 @@ struct ASGICommand: AsyncParsableCommand {
     }
 
     static func jsonLine(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -185,15 +192,22 @@ struct ASGICommand: AsyncParsableCommand {
         func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         var text = paint("HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)", "1") + "\n"
         for (name, value) in response.rawHeaders {
-            text += paint(String(decoding: name, as: UTF8.self), "36") + ": " + String(String.UnicodeScalarView(value.map { Unicode.Scalar($0) })) + "\n"
+            text +=
+                paint(String(decoding: name, as: UTF8.self), "36") + ": "
+                + String(String.UnicodeScalarView(value.map { Unicode.Scalar($0) })) + "\n"
         }
         text += "\n"
         for hop in response.history {
-            text = paint("→ \(hop.status.code) \(hop.method.rawValue) \(hop.path) → \(hop.headers[.location] ?? "")", "2") + "\n" + text
+            text =
+                paint("→ \(hop.status.code) \(hop.method.rawValue) \(hop.path) → \(hop.headers[.location] ?? "")", "2")
+                + "\n" + text
         }
         if response.headers[.contentType]?.contains("json") == true,
             let object = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed]),
-            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+            let pretty = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]
+            )
         {
             text += String(decoding: pretty, as: UTF8.self) + "\n"
         } else if !response.body.isEmpty {
@@ -205,7 +219,12 @@ struct ASGICommand: AsyncParsableCommand {
     static func json(_ response: TestResponse) -> String {
         var object: [String: Any] = [
             "status": Int(response.status.code),
-            "headers": response.rawHeaders.map { [String(String.UnicodeScalarView($0.name.map { Unicode.Scalar($0) })), String(String.UnicodeScalarView($0.value.map { Unicode.Scalar($0) }))] },
+            "headers": response.rawHeaders.map {
+                [
+                    String(String.UnicodeScalarView($0.name.map { Unicode.Scalar($0) })),
+                    String(String.UnicodeScalarView($0.value.map { Unicode.Scalar($0) })),
+                ]
+            },
         ]
         if let text = String(validating: response.body, as: UTF8.self) {
             object["body"] = text
@@ -215,7 +234,9 @@ struct ASGICommand: AsyncParsableCommand {
         object["history"] = response.history.map { hop -> [String: Any] in
             ["status": Int(hop.status.code), "path": hop.path, "location": hop.headers[.location] ?? ""]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,6 +1,6 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct Item: Codable, Equatable, Sendable {
     var name: String
@@ -35,7 +35,11 @@ struct BodyTests {
 
     @Test func callerContentTypeIsKeptForJSON() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
-            let response = try await client.post("/echo", headers: [.contentType: "application/vnd.api+json"], json: ["a": 1])
+            let response = try await client.post(
+                "/echo",
+                headers: [.contentType: "application/vnd.api+json"],
+                json: ["a": 1]
+            )
             #expect(response.headers[.contentType] == "application/vnd.api+json")
             #expect(response.text == #"{"a":1}"#)
         }
@@ -57,7 +61,11 @@ struct BodyTests {
         let bytes: [UInt8] = Array(0...255) + Array(0...255)
         for app in [Fixture.asgi3, Fixture.starlette, Fixture.quart] {
             try await withTestClient(app: app) { client in
-                let response = try await client.put("/echo", headers: [.contentType: "application/octet-stream"], body: bytes)
+                let response = try await client.put(
+                    "/echo",
+                    headers: [.contentType: "application/octet-stream"],
+                    body: bytes
+                )
                 #expect(response.body == bytes, "\(app)")
             }
         }
@@ -65,7 +73,11 @@ struct BodyTests {
 
     @Test func textUsesTheCharset() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
-            let response = try await client.post("/echo", headers: [.contentType: "text/plain; charset=latin-1"], body: [0x63, 0x61, 0x66, 0xE9])
+            let response = try await client.post(
+                "/echo",
+                headers: [.contentType: "text/plain; charset=latin-1"],
+                body: [0x63, 0x61, 0x66, 0xE9]
+            )
             #expect(response.text == "café")
         }
     }

@@ -1,6 +1,6 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct CancellationTests {
     @Test func cancellingAStreamReadDisconnectsTheApp() async throws {
@@ -40,10 +40,15 @@ struct CancellationTests {
             try await Task.sleep(for: .milliseconds(50))
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
-            struct Disconnect: Decodable { var code: Int; var query: String }
+            struct Disconnect: Decodable {
+                var code: Int
+                var query: String
+            }
             var seen: [Disconnect] = []
             for _ in 0..<50 {
-                seen = try await client.get("/ws/disconnects").json([Disconnect].self).filter { $0.query == "cancelled-receive" }
+                seen = try await client.get("/ws/disconnects").json([Disconnect].self).filter {
+                    $0.query == "cancelled-receive"
+                }
                 if !seen.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -72,7 +77,8 @@ struct ManyClientsTests {
     @Test func eightClientsTwoThousandRequestsEach() async throws {
         let apps = [
             Fixture.starlette, Fixture.fastapi, Fixture.asgi3, Fixture.asgi2,
-            Fixture.quart, "python_fixtures.django_app:app", "python_fixtures.bench_apps:bare", "python_fixtures.bench_apps:starlette",
+            Fixture.quart, "python_fixtures.django_app:app", "python_fixtures.bench_apps:bare",
+            "python_fixtures.bench_apps:starlette",
         ]
         try await withThrowingTaskGroup(of: Int.self) { group in
             for app in apps {
@@ -84,7 +90,10 @@ struct ManyClientsTests {
                                 inner.addTask {
                                     var ok = 0
                                     for index in 0..<500 {
-                                        let response = try await client.get("/json", query: [("n", "\(worker)-\(index)")])
+                                        let response = try await client.get(
+                                            "/json",
+                                            query: [("n", "\(worker)-\(index)")]
+                                        )
                                         if response.status == .ok, response.text.contains("hello") { ok += 1 }
                                     }
                                     return ok

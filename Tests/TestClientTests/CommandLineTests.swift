@@ -17,7 +17,8 @@ struct CommandLineTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         process.currentDirectoryURL = root
         let out = Pipe()
         let err = Pipe()
@@ -31,11 +32,18 @@ struct CommandLineTests {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: error, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: output, as: UTF8.self),
+            stderr: String(decoding: error, as: UTF8.self)
+        )
     }
 
     @Test func executableIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build it with swift build --build-tests")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.executable.path),
+            "build it with swift build --build-tests"
+        )
     }
 
     @Test func demoAppPrettyOutput() throws {
@@ -79,7 +87,8 @@ struct CommandLineTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("asgi-cli-upload.txt")
         try Data("file body".utf8).write(to: file)
         let upload = try Self.run([
-            "--app", "python_fixtures.starlette_app:app", "POST", "/upload", "--form", "title=x", "--file", "doc=@\(file.path)", "--output", "json",
+            "--app", "python_fixtures.starlette_app:app", "POST", "/upload", "--form", "title=x", "--file",
+            "doc=@\(file.path)", "--output", "json",
         ])
         #expect(upload.status == 0)
         #expect(upload.stdout.contains("asgi-cli-upload.txt"))

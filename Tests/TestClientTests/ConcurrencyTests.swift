@@ -1,6 +1,6 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct ConcurrencyTests {
     @Test func sixtyFourRequestsInFlight() async throws {
@@ -8,7 +8,11 @@ struct ConcurrencyTests {
             try await withThrowingTaskGroup(of: (Int, EchoedScope).self) { group in
                 for index in 0..<64 {
                     group.addTask {
-                        let response = try await client.post("/scope", query: [("n", String(index))], body: Array(String(index).utf8))
+                        let response = try await client.post(
+                            "/scope",
+                            query: [("n", String(index))],
+                            body: Array(String(index).utf8)
+                        )
                         return (index, try response.json(EchoedScope.self))
                     }
                 }

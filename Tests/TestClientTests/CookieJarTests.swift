@@ -1,10 +1,12 @@
+import Testing
+
+@testable import TestClient
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Testing
-@testable import TestClient
 
 struct CookieJarTests {
     /// A fixed "now": 2024-01-01T00:00:00Z.
@@ -18,7 +20,13 @@ struct CookieJarTests {
         return jar
     }
 
-    func header(_ jar: CookieJar, host: String = "example.com", path: String = "/", secure: Bool = false, at time: Date? = nil) -> String? {
+    func header(
+        _ jar: CookieJar,
+        host: String = "example.com",
+        path: String = "/",
+        secure: Bool = false,
+        at time: Date? = nil
+    ) -> String? {
         jar.cookieHeader(host: host, path: path, secure: secure, now: time ?? now)
     }
 
@@ -28,17 +36,20 @@ struct CookieJarTests {
         let jar = jar(" sid = abc 123 ; Path=/app; Secure; HttpOnly; SameSite=lax; Unknown=1", path: "/app/login")
         let cookie = try #require(jar.cookies.first)
         #expect(jar.cookies.count == 1)
-        #expect(cookie == Cookie(
-            name: "sid",
-            value: "abc 123",
-            domain: "example.com",
-            hostOnly: true,
-            path: "/app",
-            secure: true,
-            httpOnly: true,
-            expires: nil,
-            sameSite: "Lax"
-        ))
+        #expect(
+            cookie
+                == Cookie(
+                    name: "sid",
+                    value: "abc 123",
+                    domain: "example.com",
+                    hostOnly: true,
+                    path: "/app",
+                    secure: true,
+                    httpOnly: true,
+                    expires: nil,
+                    sameSite: "Lax"
+                )
+        )
     }
 
     @Test func attributeNamesAreCaseInsensitive() throws {
@@ -169,7 +180,12 @@ struct CookieJarTests {
         jar.setCookie(from: "a=x; Max-Age=0", requestHost: "www.example.com", requestPath: "/", now: now)
         #expect(jar.cookies.map(\.value) == ["1", "3"])  // "a=3" replaced the host-only "a=2"
 
-        jar.setCookie(from: "a=x; Max-Age=0; Domain=.EXAMPLE.com", requestHost: "www.example.com", requestPath: "/", now: now)
+        jar.setCookie(
+            from: "a=x; Max-Age=0; Domain=.EXAMPLE.com",
+            requestHost: "www.example.com",
+            requestPath: "/",
+            now: now
+        )
         #expect(jar.cookies.map(\.value) == ["1"])
     }
 
@@ -318,10 +334,12 @@ struct CookieJarTests {
         let jar = CookieJar()
         jar.set("a", "1", domain: "Testserver")
         jar.set("b", "2", domain: ".testserver", path: "/api")
-        #expect(jar.cookies == [
-            Cookie(name: "a", value: "1", domain: "testserver", hostOnly: true, path: "/"),
-            Cookie(name: "b", value: "2", domain: "testserver", hostOnly: false, path: "/api"),
-        ])
+        #expect(
+            jar.cookies == [
+                Cookie(name: "a", value: "1", domain: "testserver", hostOnly: true, path: "/"),
+                Cookie(name: "b", value: "2", domain: "testserver", hostOnly: false, path: "/api"),
+            ]
+        )
         #expect(header(jar, host: "testserver", path: "/api/items") == "b=2; a=1")
         #expect(header(jar, host: "sub.testserver", path: "/api") == "b=2")
 

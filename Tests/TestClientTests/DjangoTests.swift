@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct DjangoTests {
     static let app = "python_fixtures.django_app:app"
@@ -19,7 +19,9 @@ struct DjangoTests {
     @Test func lifespanOnModeRejectsDjango() async throws {
         var configuration = TestClientConfiguration()
         configuration.lifespan = .on
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: Self.app, configuration: configuration) }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: Self.app, configuration: configuration)
+        }
         #expect(error?.code == .lifespanStartupFailed)
     }
 
@@ -35,7 +37,10 @@ struct DjangoTests {
             let refused = try await client.post("/login", form: [("user", "ana"), ("password", "s3cret")])
             #expect(refused.status == .forbidden)  // no CSRF token in the form
 
-            let response = try await client.post("/login", form: [("csrfmiddlewaretoken", token), ("user", "ana"), ("password", "s3cret")])
+            let response = try await client.post(
+                "/login",
+                form: [("csrfmiddlewaretoken", token), ("user", "ana"), ("password", "s3cret")]
+            )
             #expect(response.history.map(\.status.code) == [302])
             #expect(response.status == .ok)
             #expect(try response.json([String: String].self) == ["user": "ana"])

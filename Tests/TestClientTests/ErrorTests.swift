@@ -1,6 +1,6 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct ErrorTests {
     @Test func appExceptionCarriesTypeMessageAndTraceback() async throws {
@@ -36,24 +36,32 @@ struct ErrorTests {
     }
 
     @Test func unknownModule() async throws {
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: "python_fixtures.no_such_module:app") }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: "python_fixtures.no_such_module:app")
+        }
         #expect(error?.code == .moduleNotFound)
         #expect(error?.message.contains("No module named 'python_fixtures.no_such_module'") == true)
     }
 
     @Test func missingAttribute() async throws {
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: "python_fixtures.raw_asgi:nope") }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: "python_fixtures.raw_asgi:nope")
+        }
         #expect(error?.code == .attributeNotFound)
         #expect(error?.message.contains("nope") == true)
     }
 
     @Test func notCallable() async throws {
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: "python_fixtures.raw_asgi:not_an_app") }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: "python_fixtures.raw_asgi:not_an_app")
+        }
         #expect(error?.code == .notCallable)
     }
 
     @Test func invalidSpec() async throws {
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: "python_fixtures.raw_asgi") }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: "python_fixtures.raw_asgi")
+        }
         #expect(error?.code == .invalidAppSpec)
     }
 

@@ -1,12 +1,14 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct LifespanFeatureTests {
     static let apps = "python_fixtures.lifespan_apps"
 
     @Test func startupFailedIsTypedWithTheAppsMessage() async throws {
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: "\(Self.apps):failing_startup") }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: "\(Self.apps):failing_startup")
+        }
         #expect(error?.code == .lifespanStartupFailed)
         #expect(error?.message.contains("database unreachable") == true)
     }
@@ -23,7 +25,9 @@ struct LifespanFeatureTests {
     @Test func startupHasATimeout() async throws {
         var configuration = TestClientConfiguration()
         configuration.lifespanTimeout = .milliseconds(200)
-        let error = await #expect(throws: TestClientError.self) { try await TestClient(app: "\(Self.apps):slow_startup", configuration: configuration) }
+        let error = await #expect(throws: TestClientError.self) {
+            try await TestClient(app: "\(Self.apps):slow_startup", configuration: configuration)
+        }
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("lifespan.startup.complete") == true)
     }
@@ -35,7 +39,12 @@ struct LifespanFeatureTests {
         try await client.close()
         let again = try await TestClient(app: "\(Self.apps):recording")
         let after = try await again.get("/").json([String].self)
-        #expect(after.prefix(4) == ["lifespan scope asgi=3.0 state=True", "lifespan.startup", "lifespan.shutdown", "lifespan scope asgi=3.0 state=True"])
+        #expect(
+            after.prefix(4) == [
+                "lifespan scope asgi=3.0 state=True", "lifespan.startup", "lifespan.shutdown",
+                "lifespan scope asgi=3.0 state=True",
+            ]
+        )
         try await again.close()
 
         var configuration = TestClientConfiguration()
@@ -62,7 +71,9 @@ struct LifespanFeatureTests {
         await #expect(throws: Expected.self) {
             try await withTestClient(app: "\(Self.apps):recording_throws") { _ in throw Expected() }
         }
-        let events = try await withTestClient(app: "\(Self.apps):recording_throws") { client in try await client.get("/").json([String].self) }
+        let events = try await withTestClient(app: "\(Self.apps):recording_throws") { client in
+            try await client.get("/").json([String].self)
+        }
         #expect(events.prefix(3) == ["lifespan scope asgi=3.0 state=True", "lifespan.startup", "lifespan.shutdown"])
     }
 }
@@ -87,7 +98,10 @@ struct HTTPFeatureTests {
 
     @Test func basicAuthHelperAndConfiguration() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
-            let response = try await client.get("/auth", headers: HTTPFields([.basicAuthorization(user: "ana", password: "pé")]))
+            let response = try await client.get(
+                "/auth",
+                headers: HTTPFields([.basicAuthorization(user: "ana", password: "pé")])
+            )
             #expect(try response.json([String: String].self) == ["authorization": "Basic YW5hOnDDqQ=="])
         }
         var configuration = TestClientConfiguration()
@@ -144,7 +158,10 @@ struct HTTPFeatureTests {
         }
     }
 
-    @Test(arguments: [(Fixture.quart, "/chunks", ["chunk0;", "chunk1;", "chunk2;"]), (Fixture.fastapi, "/numbers", ["0\n", "1\n", "2\n", "3\n"])])
+    @Test(arguments: [
+        (Fixture.quart, "/chunks", ["chunk0;", "chunk1;", "chunk2;"]),
+        (Fixture.fastapi, "/numbers", ["0\n", "1\n", "2\n", "3\n"]),
+    ])
     func streamedResponsesInOtherFrameworks(app: String, path: String, expected: [String]) async throws {
         try await withTestClient(app: app) { client in
             let chunks = try await client.stream(path) { streamed in
@@ -159,7 +176,9 @@ struct HTTPFeatureTests {
     @Test(arguments: [Fixture.quart, Fixture.fastapi])
     func timeoutsInOtherFrameworks(app: String) async throws {
         try await withTestClient(app: app) { client in
-            let error = await #expect(throws: TestClientError.self) { try await client.get("/sleep", timeout: .milliseconds(150)) }
+            let error = await #expect(throws: TestClientError.self) {
+                try await client.get("/sleep", timeout: .milliseconds(150))
+            }
             #expect(error?.code == .timeout)
             let response = try await client.get("/json")
             #expect(response.status == .ok)

@@ -14,7 +14,10 @@ struct InterpreterTests {
     @Test func venvOfAnotherPythonIsRefusedNamingBothVersions() throws {
         let venv = try fakeVenv(version: "3.11.7")
         let error = #expect(throws: BridgeFailure.self) { try Interpreter.checkVirtualEnvironment(venv) }
-        guard case .interpreterStart(let message)? = error else { Issue.record("no interpreterStart error"); return }
+        guard case .interpreterStart(let message)? = error else {
+            Issue.record("no interpreterStart error")
+            return
+        }
         #expect(message.contains("3.11.7"))
         #expect(message.contains(Interpreter.linkedVersion))
         #expect(message.contains("-m venv"))
@@ -26,7 +29,8 @@ struct InterpreterTests {
     }
 
     @Test func theProjectVenvMatches() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         try Interpreter.checkVirtualEnvironment(root.appendingPathComponent(".venv").path)
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TestClient
+import Testing
 
 struct LifespanTests {
     @Test func lifespanStateReachesRequests() async throws {

@@ -1,13 +1,19 @@
 import HTTPTypes
 import PyASGIBridge
-import Testing
 import TestClient
+import Testing
 
 struct WebSocketProtocolTests {
-    @Test("A websocket message not allowed in the state is an error naming it and the state", arguments: [
-        ("/ws/send-before-accept", "Expected ASGI message 'websocket.accept', 'websocket.close' or 'websocket.http.response.start' but got 'websocket.send'."),
-        ("/ws/denial-bad-status", "Invalid HTTP status code '700' in response."),
-    ])
+    @Test(
+        "A websocket message not allowed in the state is an error naming it and the state",
+        arguments: [
+            (
+                "/ws/send-before-accept",
+                "Expected ASGI message 'websocket.accept', 'websocket.close' or 'websocket.http.response.start' but got 'websocket.send'."
+            ),
+            ("/ws/denial-bad-status", "Invalid HTTP status code '700' in response."),
+        ]
+    )
     func handshakeRules(path: String, message: String) async throws {
         try await withTestClient(app: ProtocolTests.app) { client in
             let error = await #expect(throws: TestClientError.self) { try await client.websocket(path) { _ in } }
@@ -29,7 +35,11 @@ struct WebSocketProtocolTests {
                 try await client.websocket("/ws/http-response-after-accept") { ws in _ = try await ws.receive() }
             }
             #expect(error?.code == .protocolViolation)
-            #expect(error?.message.contains("Expected ASGI message 'websocket.send' or 'websocket.close', but got 'http.response.start'.") == true)
+            #expect(
+                error?.message.contains(
+                    "Expected ASGI message 'websocket.send' or 'websocket.close', but got 'http.response.start'."
+                ) == true
+            )
         }
     }
 
@@ -39,13 +49,18 @@ struct WebSocketProtocolTests {
                 try await client.websocket("/ws/after-close") { _ in }
             }
             #expect(error?.code == .protocolViolation)
-            #expect(error?.message.contains("Unexpected ASGI message 'websocket.send', after sending 'websocket.close'.") == true)
+            #expect(
+                error?.message.contains("Unexpected ASGI message 'websocket.send', after sending 'websocket.close'.")
+                    == true
+            )
         }
     }
 
     @Test func returningBeforeHandshake() async throws {
         try await withTestClient(app: ProtocolTests.app) { client in
-            let error = await #expect(throws: TestClientError.self) { try await client.websocket("/ws/return-before-handshake") { _ in } }
+            let error = await #expect(throws: TestClientError.self) {
+                try await client.websocket("/ws/return-before-handshake") { _ in }
+            }
             #expect(error?.code == .protocolViolation)
             #expect(error?.message.contains("returned without completing handshake") == true)
         }
@@ -68,7 +83,11 @@ struct WebSocketProtocolTests {
                 }
             }
             let runtime = try await PythonRuntime.shared(InterpreterConfiguration())
-            let running = try await runtime.call(module: "python_fixtures.misbehave", function: "app_tasks", arguments: ["/ws/leftover"])
+            let running = try await runtime.call(
+                module: "python_fixtures.misbehave",
+                function: "app_tasks",
+                arguments: ["/ws/leftover"]
+            )
             #expect(running == "0")
         }
     }
@@ -98,7 +117,9 @@ struct StreamingRequestFrameworkTests {
 
     @Test func starletteTimesOutToo() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
-            let error = await #expect(throws: TestClientError.self) { try await client.get("/sleep", timeout: .milliseconds(150)) }
+            let error = await #expect(throws: TestClientError.self) {
+                try await client.get("/sleep", timeout: .milliseconds(150))
+            }
             #expect(error?.code == .timeout)
         }
     }
@@ -116,16 +137,19 @@ struct RecoveryTests {
 }
 
 struct BadInputTests {
-    @Test("Malformed input is refused before it reaches the app", arguments: [
-        ("GET", "/", [("X-Bad", "a\r\nInjected: 1")], "CR, LF and NUL"),
-        ("GET", "/", [("X-Bad", "nul\u{0}byte")], "CR, LF and NUL"),
-        ("GET", "/", [("Bad Name", "x")], "not an HTTP token"),
-        ("GET", "/", [("X-Bad\n", "x")], "not an HTTP token"),
-        ("BAD METHOD", "/", [], "not an HTTP token"),
-        ("GE\nT", "/", [], "not an HTTP token"),
-        ("GET", "no-slash", [], "must start with"),
-        ("GET", "/a b", [], "percent-encode"),
-    ])
+    @Test(
+        "Malformed input is refused before it reaches the app",
+        arguments: [
+            ("GET", "/", [("X-Bad", "a\r\nInjected: 1")], "CR, LF and NUL"),
+            ("GET", "/", [("X-Bad", "nul\u{0}byte")], "CR, LF and NUL"),
+            ("GET", "/", [("Bad Name", "x")], "not an HTTP token"),
+            ("GET", "/", [("X-Bad\n", "x")], "not an HTTP token"),
+            ("BAD METHOD", "/", [], "not an HTTP token"),
+            ("GE\nT", "/", [], "not an HTTP token"),
+            ("GET", "no-slash", [], "must start with"),
+            ("GET", "/a b", [], "percent-encode"),
+        ]
+    )
     func refused(method: String, path: String, headers: [(String, String)], message: String) async throws {
         try await withTestClient(app: ProtocolTests.app) { client in
             let error = await #expect(throws: TestClientError.self) {
@@ -139,7 +163,11 @@ struct BadInputTests {
 
     @Test func goodRawInputIsSent() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
-            let scope = try await client.request(method: "get", "/scope?q=%FF%00", headerPairs: [("X-One", "1"), ("x-one", "2")]).json(EchoedScope.self)
+            let scope = try await client.request(
+                method: "get",
+                "/scope?q=%FF%00",
+                headerPairs: [("X-One", "1"), ("x-one", "2")]
+            ).json(EchoedScope.self)
             #expect(scope.method == "GET")
             #expect(scope.query_string == "q=%FF%00")  // percent-encoded bytes that are not UTF-8 pass as they are
             #expect(scope.header("x-one") == ["1", "2"])

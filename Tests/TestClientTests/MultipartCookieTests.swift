@@ -1,17 +1,20 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct MultipartRequestTests {
     let binary: [UInt8] = [0, 1, 2, 0xFF, 0x0D, 0x0A, 0x2D, 0x2D] + Array(repeating: 0xAB, count: 1000)
 
     @Test func starletteParsesFieldsAndFilesTogether() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
-            let response = try await client.post("/upload", multipart: [
-                .field(name: "title", value: "café ünïcode"),
-                .file(name: "doc", filename: "résumé.bin", contentType: "application/x-thing", data: binary),
-                .field(name: "title", value: "second"),
-            ])
+            let response = try await client.post(
+                "/upload",
+                multipart: [
+                    .field(name: "title", value: "café ünïcode"),
+                    .file(name: "doc", filename: "résumé.bin", contentType: "application/x-thing", data: binary),
+                    .field(name: "title", value: "second"),
+                ]
+            )
             struct Part: Decodable, Equatable {
                 var name: String
                 var value: String?
@@ -33,23 +36,37 @@ struct MultipartRequestTests {
 
     @Test func fastapiUploadFile() async throws {
         try await withTestClient(app: Fixture.fastapi) { client in
-            let response = try await client.post("/upload", multipart: [
-                .field(name: "title", value: "notes"),
-                .file(name: "file", filename: "a.txt", contentType: "text/plain", data: Array("hi there".utf8)),
-            ])
+            let response = try await client.post(
+                "/upload",
+                multipart: [
+                    .field(name: "title", value: "notes"),
+                    .file(name: "file", filename: "a.txt", contentType: "text/plain", data: Array("hi there".utf8)),
+                ]
+            )
             #expect(response.status == .ok)
-            #expect(response.text == #"{"title":"notes","filename":"a.txt","content_type":"text/plain","size":8,"text":"hi there"}"#)
+            #expect(
+                response.text
+                    == #"{"title":"notes","filename":"a.txt","content_type":"text/plain","size":8,"text":"hi there"}"#
+            )
         }
     }
 
     @Test func quartRequestFiles() async throws {
         try await withTestClient(app: Fixture.quart) { client in
-            let response = try await client.post("/upload", multipart: [
-                .field(name: "tag", value: "ü"),
-                .file(name: "blob", filename: "b.bin", data: binary),
-            ])
+            let response = try await client.post(
+                "/upload",
+                multipart: [
+                    .field(name: "tag", value: "ü"),
+                    .file(name: "blob", filename: "b.bin", data: binary),
+                ]
+            )
             struct Upload: Decodable {
-                struct File: Decodable { var name: String; var filename: String; var content_type: String; var size: Int }
+                struct File: Decodable {
+                    var name: String
+                    var filename: String
+                    var content_type: String
+                    var size: Int
+                }
                 var fields: [String: [String]]
                 var files: [File]
             }
@@ -90,7 +107,11 @@ struct CookieRequestTests {
 
     @Test func cookiePathIsRespected() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
-            _ = try await client.get("/cookies/set", query: [("admin", "yes")], headers: [HTTPField.Name("x-cookie-path")!: "/admin"])
+            _ = try await client.get(
+                "/cookies/set",
+                query: [("admin", "yes")],
+                headers: [HTTPField.Name("x-cookie-path")!: "/admin"]
+            )
             let outside = try await client.get("/cookies/get").json(Cookies.self)
             #expect(outside.cookies.isEmpty)
             let inside = try await client.get("/admin/cookies/get").json(Cookies.self)

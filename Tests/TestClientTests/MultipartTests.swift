@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TestClient
 
 struct MultipartTests {
@@ -12,22 +13,25 @@ struct MultipartTests {
             boundary: "BOUNDARY"
         )
         #expect(contentType == "multipart/form-data; boundary=BOUNDARY")
-        let expected: [UInt8] = Array("""
-            --BOUNDARY\r
-            Content-Disposition: form-data; name="title"\r
-            \r
-            café\r
-            --BOUNDARY\r
-            Content-Disposition: form-data; name="file"; filename="a.txt"\r
-            Content-Type: text/plain\r
-            \r
-            hi\r
-            --BOUNDARY\r
-            Content-Disposition: form-data; name="blob"; filename="b.bin"\r
-            Content-Type: application/octet-stream\r
-            \r
+        let expected: [UInt8] =
+            Array(
+                """
+                --BOUNDARY\r
+                Content-Disposition: form-data; name="title"\r
+                \r
+                café\r
+                --BOUNDARY\r
+                Content-Disposition: form-data; name="file"; filename="a.txt"\r
+                Content-Type: text/plain\r
+                \r
+                hi\r
+                --BOUNDARY\r
+                Content-Disposition: form-data; name="blob"; filename="b.bin"\r
+                Content-Type: application/octet-stream\r
+                \r
 
-            """.utf8) + [0x00, 0xFF] + Array("\r\n--BOUNDARY--\r\n".utf8)
+                """.utf8
+            ) + [0x00, 0xFF] + Array("\r\n--BOUNDARY--\r\n".utf8)
         #expect(body == expected)
     }
 
@@ -41,19 +45,21 @@ struct MultipartTests {
             [.field(name: "e", value: ""), .file(name: "f", filename: "", data: [])],
             boundary: "B"
         )
-        #expect(String(decoding: body, as: UTF8.self) == """
-            --B\r
-            Content-Disposition: form-data; name="e"\r
-            \r
-            \r
-            --B\r
-            Content-Disposition: form-data; name="f"; filename=""\r
-            Content-Type: application/octet-stream\r
-            \r
-            \r
-            --B--\r
+        #expect(
+            String(decoding: body, as: UTF8.self) == """
+                --B\r
+                Content-Disposition: form-data; name="e"\r
+                \r
+                \r
+                --B\r
+                Content-Disposition: form-data; name="f"; filename=""\r
+                Content-Type: application/octet-stream\r
+                \r
+                \r
+                --B--\r
 
-            """)
+                """
+        )
     }
 
     @Test func nonASCIINamesAndFilenamesAreUTF8() {
@@ -76,7 +82,12 @@ struct MultipartTests {
         let (body, _) = MultipartEncoder.encode(
             [
                 .field(name: "a\"b\r\nc", value: "line1\r\nline2 \"quoted\""),
-                .file(name: "f", filename: "evil\".txt\r\nContent-Type: text/html", contentType: "text/plain\r\nX: y", data: []),
+                .file(
+                    name: "f",
+                    filename: "evil\".txt\r\nContent-Type: text/html",
+                    contentType: "text/plain\r\nX: y",
+                    data: []
+                ),
             ],
             boundary: "B"
         )
@@ -84,7 +95,11 @@ struct MultipartTests {
         #expect(text.contains("name=\"a%22b%0D%0Ac\"\r\n"))
         // Values are content, sent as they are.
         #expect(text.contains("\r\n\r\nline1\r\nline2 \"quoted\"\r\n--B\r\n"))
-        #expect(text.contains("name=\"f\"; filename=\"evil%22.txt%0D%0AContent-Type: text/html\"\r\nContent-Type: text/plainX: y\r\n"))
+        #expect(
+            text.contains(
+                "name=\"f\"; filename=\"evil%22.txt%0D%0AContent-Type: text/html\"\r\nContent-Type: text/plainX: y\r\n"
+            )
+        )
         #expect(MultipartEncoder.escape("back\\slash/%") == "back\\slash/%")
     }
 
@@ -92,7 +107,10 @@ struct MultipartTests {
         let data = (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let (body, contentType) = MultipartEncoder.encode([.file(name: "bin", filename: "x.bin", data: data)])
         let boundary = String(contentType.dropFirst("multipart/form-data; boundary=".count))
-        let head = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"bin\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        let head = Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"bin\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                .utf8
+        )
         let tail = Array("\r\n--\(boundary)--\r\n".utf8)
         #expect(body == head + data + tail)
     }
@@ -118,7 +136,12 @@ struct MultipartTests {
         let (body, contentType) = MultipartEncoder.encode(
             [
                 .field(name: "x-inName", value: "has inValue inside"),
-                .file(name: "f", filename: "inFilename.txt", contentType: "text/inType", data: Array("...inData...".utf8)),
+                .file(
+                    name: "f",
+                    filename: "inFilename.txt",
+                    contentType: "text/inType",
+                    data: Array("...inData...".utf8)
+                ),
             ],
             nextBoundary: {
                 offered.append(candidates[0])
@@ -141,7 +164,8 @@ struct MultipartTests {
             // The boundary appears exactly in the three delimiter lines.
             var occurrences = 0
             if body.count >= boundary.count {
-                for start in 0...(body.count - boundary.count) where body[start..<(start + boundary.count)].elementsEqual(boundary) {
+                for start in 0...(body.count - boundary.count)
+                where body[start..<(start + boundary.count)].elementsEqual(boundary) {
                     occurrences += 1
                 }
             }

@@ -1,11 +1,14 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct QuickstartTests {
-    @Test("The seed's quickstart: GET / and GET /json", arguments: [
-        Fixture.quart, Fixture.starlette, Fixture.fastapi, Fixture.asgi3, Fixture.asgi2,
-    ])
+    @Test(
+        "The seed's quickstart: GET / and GET /json",
+        arguments: [
+            Fixture.quart, Fixture.starlette, Fixture.fastapi, Fixture.asgi3, Fixture.asgi2,
+        ]
+    )
     func quickstart(app: String) async throws {
         try await withTestClient(app: app) { client in
             let root = try await client.get("/")

@@ -1,6 +1,6 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct RedirectTests {
     struct Echo: Decodable, Equatable {
@@ -17,7 +17,10 @@ struct RedirectTests {
     func methodRules(code: Int, method: String, expectedMethod: String, expectedBody: String) async throws {
         try await withTestClient(app: Fixture.starlette) { client in
             let response = try await client.request(
-                HTTPRequest.Method(method)!, "/redirect/\(code)", headers: [.contentType: "text/plain"], body: Array("payload".utf8)
+                HTTPRequest.Method(method)!,
+                "/redirect/\(code)",
+                headers: [.contentType: "text/plain"],
+                body: Array("payload".utf8)
             )
             let echo = try response.json(Echo.self)
             #expect(echo.method == expectedMethod)

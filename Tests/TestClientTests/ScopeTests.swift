@@ -1,6 +1,6 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct ScopeTests {
     @Test func pathIsDecodedAndRawPathKept() async throws {
@@ -23,7 +23,9 @@ struct ScopeTests {
 
     @Test func queryPairsArePercentEncodedAndAppended() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
-            let scope = try await client.get("/scope?x=1", query: [("q", "a b"), ("q", "c&d"), ("é", "/")]).json(EchoedScope.self)
+            let scope = try await client.get("/scope?x=1", query: [("q", "a b"), ("q", "c&d"), ("é", "/")]).json(
+                EchoedScope.self
+            )
             #expect(scope.query_string == "x=1&q=a%20b&q=c%26d&%C3%A9=%2F")
         }
     }

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Synchronization
-import Testing
 import TestClient
+import Testing
 
 final class Counter: Sendable {
     let value = Mutex(0)
@@ -28,7 +28,6 @@ struct CountingChunks: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: self) }
 }
 
-
 struct StreamingTests {
     static func chunks(_ count: Int) -> AsyncStream<[UInt8]> {
         AsyncStream { continuation in
@@ -40,7 +39,10 @@ struct StreamingTests {
     @Test func streamedRequestArrivesChunkByChunk() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
             let response = try await client.request(.post, "/count-chunks", streaming: Self.chunks(5))
-            struct Counted: Decodable { var chunks: [Int]; var transfer_encoding: String? }
+            struct Counted: Decodable {
+                var chunks: [Int]
+                var transfer_encoding: String?
+            }
             let counted = try response.json(Counted.self)
             #expect(counted.chunks == [100, 101, 102, 103, 104])
             #expect(counted.transfer_encoding == "chunked")
@@ -59,7 +61,12 @@ struct StreamingTests {
     @Test func streamingEchoWorksAtSpec24() async throws {
         // async-asgi-testclient #56: with spec_version >= 2.4 Starlette relies on send() raising.
         try await withTestClient(app: Fixture.starlette) { client in
-            let response = try await client.request(.post, "/stream-echo", streaming: Self.chunks(3), timeout: .seconds(5))
+            let response = try await client.request(
+                .post,
+                "/stream-echo",
+                streaming: Self.chunks(3),
+                timeout: .seconds(5)
+            )
             #expect(response.body.count == 100 + 101 + 102)
         }
     }
@@ -73,7 +80,12 @@ struct StreamingTests {
         configuration.specVersion = "2.3"
         try await withTestClient(app: Fixture.starlette, configuration: configuration) { client in
             do {
-                let response = try await client.request(.post, "/stream-echo", streaming: Self.chunks(3), timeout: .milliseconds(500))
+                let response = try await client.request(
+                    .post,
+                    "/stream-echo",
+                    streaming: Self.chunks(3),
+                    timeout: .milliseconds(500)
+                )
                 #expect(response.body.count < 100 + 101 + 102)
             } catch let error as TestClientError {
                 #expect(error.code == .timeout)
@@ -115,7 +127,8 @@ struct StreamingTests {
 
     @Test func wholeStreamReadsToTheEnd() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
-            let total = try await client.stream("/stream-echo", method: .post, body: Array(repeating: 7, count: 5000)) { streamed in
+            let total = try await client.stream("/stream-echo", method: .post, body: Array(repeating: 7, count: 5000)) {
+                streamed in
                 var total = 0
                 for try await chunk in streamed.body { total += chunk.count }
                 return total

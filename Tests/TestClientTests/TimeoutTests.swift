@@ -1,13 +1,15 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct TimeoutTests {
     @Test func hungAppTimesOutAndClientStaysUsable() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
             let clock = ContinuousClock()
             let start = clock.now
-            let error = await #expect(throws: TestClientError.self) { try await client.get("/sleep?5", timeout: .milliseconds(200)) }
+            let error = await #expect(throws: TestClientError.self) {
+                try await client.get("/sleep?5", timeout: .milliseconds(200))
+            }
             #expect(error?.code == .timeout)
             #expect(error?.message.contains("the response") == true)
             #expect(clock.now - start < .seconds(2))
@@ -20,7 +22,9 @@ struct TimeoutTests {
         try await withTestClient(app: Fixture.asgi3) { client in
             let clock = ContinuousClock()
             let start = clock.now
-            let error = await #expect(throws: TestClientError.self) { try await client.get("/block?1.5", timeout: .milliseconds(200)) }
+            let error = await #expect(throws: TestClientError.self) {
+                try await client.get("/block?1.5", timeout: .milliseconds(200))
+            }
             #expect(error?.code == .timeout)
             #expect(clock.now - start < .milliseconds(1200))
             let response = try await client.get("/", timeout: .seconds(10))
@@ -28,12 +32,16 @@ struct TimeoutTests {
         }
     }
 
-    @Test(arguments: [("2.4", "http.disconnect, then send raised ClientDisconnected"), ("2.3", "http.disconnect, then send returned")])
+    @Test(arguments: [
+        ("2.4", "http.disconnect, then send raised ClientDisconnected"), ("2.3", "http.disconnect, then send returned"),
+    ])
     func sendAfterDisconnectFollowsTheSpecVersion(version: String, expected: String) async throws {
         var configuration = TestClientConfiguration()
         configuration.specVersion = version
         try await withTestClient(app: Fixture.asgi3, configuration: configuration) { client in
-            await #expect(throws: TestClientError.self) { try await client.get("/late-send", timeout: .milliseconds(100)) }
+            await #expect(throws: TestClientError.self) {
+                try await client.get("/late-send", timeout: .milliseconds(100))
+            }
             var outcomes: [String] = []
             for _ in 0..<50 {
                 outcomes = try await client.get("/late-send/result").json([String].self)

@@ -1,11 +1,14 @@
 import HTTPTypes
-import Testing
 import TestClient
+import Testing
 
 struct WebSocketTests {
-    @Test("Echo, JSON and binary round trips", arguments: [
-        (Fixture.starlette, "/ws/echo"), (Fixture.fastapi, "/ws"), (Fixture.quart, "/ws"),
-    ])
+    @Test(
+        "Echo, JSON and binary round trips",
+        arguments: [
+            (Fixture.starlette, "/ws/echo"), (Fixture.fastapi, "/ws"), (Fixture.quart, "/ws"),
+        ]
+    )
     func roundTrips(app: String, path: String) async throws {
         try await withTestClient(app: app) { client in
             try await client.websocket(path) { ws in
@@ -58,7 +61,12 @@ struct WebSocketTests {
     @Test func scopeCarriesQueryCookiesAndUpgradeHeaders() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
             _ = try await client.get("/cookies/set", query: [("session", "abc")])
-            try await client.websocket("/ws/info?x=1", query: [("y", "a b")], subprotocols: ["p1"], headers: [.cookie: "extra=2"]) { ws in
+            try await client.websocket(
+                "/ws/info?x=1",
+                query: [("y", "a b")],
+                subprotocols: ["p1"],
+                headers: [.cookie: "extra=2"]
+            ) { ws in
                 let info = try await ws.receiveJSON(Info.self)
                 #expect(info.query == "x=1&y=a%20b")
                 #expect(info.cookies == ["session": "abc", "extra": "2"])
@@ -69,7 +77,10 @@ struct WebSocketTests {
                 #expect(info.spec_version == "2.5")
                 let names = info.headers.map { $0[0] }
                 #expect(names.first == "host")
-                for name in ["connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "cookie"] {
+                for name in [
+                    "connection", "upgrade", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
+                    "cookie",
+                ] {
                     #expect(names.contains(name), "\(name)")
                 }
                 #expect(info.headers.filter { $0[0] == "cookie" }.count == 1)
@@ -82,7 +93,9 @@ struct WebSocketTests {
 
     @Test func fastapiCloseBeforeAcceptIsARejection() async throws {
         try await withTestClient(app: Fixture.fastapi) { client in
-            let error = await #expect(throws: TestClientError.self) { try await client.websocket("/ws/reject") { _ in } }
+            let error = await #expect(throws: TestClientError.self) {
+                try await client.websocket("/ws/reject") { _ in }
+            }
             #expect(error?.code == .websocketRejected)
             #expect(error?.closeCode == 4001)
             #expect(error?.closeReason == "no entry")
@@ -127,7 +140,11 @@ struct WebSocketTests {
                 try await ws.close(code: 4321, reason: "client leaving")
             }
             try await client.websocket("/ws/echo?left-open") { _ in }  // closed with 1000 on the way out
-            struct Disconnect: Decodable, Equatable { var code: Int; var reason: String; var query: String }
+            struct Disconnect: Decodable, Equatable {
+                var code: Int
+                var reason: String
+                var query: String
+            }
             let seen = try await client.get("/ws/disconnects").json([Disconnect].self)
             #expect(seen.contains(Disconnect(code: 4321, reason: "client leaving", query: "closed-by-test")))
             #expect(seen.contains(Disconnect(code: 1000, reason: "", query: "left-open")))
@@ -139,7 +156,9 @@ struct WebSocketTests {
             try await client.websocket("/ws/silent") { ws in
                 let clock = ContinuousClock()
                 let start = clock.now
-                let error = await #expect(throws: TestClientError.self) { try await ws.receive(timeout: .milliseconds(150)) }
+                let error = await #expect(throws: TestClientError.self) {
+                    try await ws.receive(timeout: .milliseconds(150))
+                }
                 #expect(error?.code == .timeout)
                 #expect(clock.now - start < .seconds(2))
             }

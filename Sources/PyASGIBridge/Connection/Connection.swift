@@ -263,7 +263,10 @@ package final class Connection: Sendable {
         let (waiter, producer) = state.withLock { state in
             state.ended = result
             eventReady.store(true, ordering: .releasing)
-            defer { state.eventWaiter = nil; state.demandWaiter = nil }
+            defer {
+                state.eventWaiter = nil
+                state.demandWaiter = nil
+            }
             return (state.eventWaiter, state.demandWaiter)
         }
         producer?.resume(returning: false)
@@ -272,7 +275,8 @@ package final class Connection: Sendable {
 
     /// Buffered: the app call ended with this outcome.
     func complete(_ result: Result<BufferedResponse, BridgeFailure>) {
-        let (waiter, producer) = state.withLock { state -> (UnsafeContinuation<BufferedResponse, any Error>?, UnsafeContinuation<Bool, Never>?) in
+        let (waiter, producer) = state.withLock {
+            state -> (UnsafeContinuation<BufferedResponse, any Error>?, UnsafeContinuation<Bool, Never>?) in
             defer { state.demandWaiter = nil }
             guard state.response == nil else { return (nil, state.demandWaiter) }
             state.response = result

@@ -75,7 +75,9 @@ struct ProtocolState {
             phase = .websocketClosed
         case (.websocketConnecting, .websocketResponseStart(let status, _)):
             guard extensions.contains("websocket.http.response") else {
-                return violation("Unexpected ASGI message 'websocket.http.response.start': the extension was not advertised.")
+                return violation(
+                    "Unexpected ASGI message 'websocket.http.response.start': the extension was not advertised."
+                )
             }
             guard (100...599).contains(status) else {
                 return violation("Invalid HTTP status code '\(status)' in response.")

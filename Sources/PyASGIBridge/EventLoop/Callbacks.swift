@@ -6,14 +6,20 @@ enum Callbacks {
     private typealias Fast = @convention(c) (PyPointer?, UnsafePointer<PyPointer?>?, Py_ssize_t) -> PyPointer?
     private typealias Unary = @convention(c) (PyPointer?, PyPointer?) -> PyPointer?
 
-    private static func define(_ name: StaticString, flags: Int32, _ function: PyCFunction) -> UnsafeMutablePointer<PyMethodDef> {
+    private static func define(
+        _ name: StaticString,
+        flags: Int32,
+        _ function: PyCFunction
+    ) -> UnsafeMutablePointer<PyMethodDef> {
         let definition = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 1)
-        definition.initialize(to: PyMethodDef(
-            ml_name: UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
-            ml_meth: function,
-            ml_flags: flags,
-            ml_doc: nil
-        ))
+        definition.initialize(
+            to: PyMethodDef(
+                ml_name: UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
+                ml_meth: function,
+                ml_flags: flags,
+                ml_doc: nil
+            )
+        )
         return definition
     }
 
@@ -23,53 +29,86 @@ enum Callbacks {
 
     // The definitions are created once and shared by every function object bound to them; the
     // pointers are immutable after initialisation, so sharing them across threads is safe.
-    nonisolated(unsafe) static let waitForWork = define("wait_for_work", flags: shim_METH_O(), { capsule, timeout in
-        let context = object(capsule, as: LoopContext.self)
-        return Py_NewRef(shim_Bool(context.waitForWork(timeout: timeout!) ? 1 : 0))
-    })
+    nonisolated(unsafe) static let waitForWork = define(
+        "wait_for_work",
+        flags: shim_METH_O(),
+        { capsule, timeout in
+            let context = object(capsule, as: LoopContext.self)
+            return Py_NewRef(shim_Bool(context.waitForWork(timeout: timeout!) ? 1 : 0))
+        }
+    )
 
     // See `waitForWork`.
-    nonisolated(unsafe) static let drain = define("drain", flags: shim_METH_NOARGS(), { capsule, _ in
-        object(capsule, as: LoopContext.self).drain()
-        return Py_NewRef(shim_None())
-    })
+    nonisolated(unsafe) static let drain = define(
+        "drain",
+        flags: shim_METH_NOARGS(),
+        { capsule, _ in
+            object(capsule, as: LoopContext.self).drain()
+            return Py_NewRef(shim_None())
+        }
+    )
 
     // See `waitForWork`.
-    nonisolated(unsafe) static let reportLoopError = define("report", flags: shim_METH_O(), { capsule, exception in
-        object(capsule, as: LoopContext.self).reportLoopError(exception!)
-        return Py_NewRef(shim_None())
-    })
+    nonisolated(unsafe) static let reportLoopError = define(
+        "report",
+        flags: shim_METH_O(),
+        { capsule, exception in
+            object(capsule, as: LoopContext.self).reportLoopError(exception!)
+            return Py_NewRef(shim_None())
+        }
+    )
 
     // See `waitForWork`.
-    nonisolated(unsafe) static let receive = define("receive", flags: shim_METH_NOARGS(), { capsule, _ in
-        object(capsule, as: PyConnection.self).receive()
-    })
+    nonisolated(unsafe) static let receive = define(
+        "receive",
+        flags: shim_METH_NOARGS(),
+        { capsule, _ in
+            object(capsule, as: PyConnection.self).receive()
+        }
+    )
 
     // See `waitForWork`.
-    nonisolated(unsafe) static let send = define("send", flags: shim_METH_O(), { capsule, message in
-        object(capsule, as: PyConnection.self).send(message!)
-    })
+    nonisolated(unsafe) static let send = define(
+        "send",
+        flags: shim_METH_O(),
+        { capsule, message in
+            object(capsule, as: PyConnection.self).send(message!)
+        }
+    )
 
     // See `waitForWork`. Called by the glue's `run_app` as report(exception, result, cancelled).
-    nonisolated(unsafe) static let report = define("report", flags: shim_METH_FASTCALL(), unsafeBitCast({
-        (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
-        guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1], let cancelled = arguments[2] else {
-            shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
-            return nil
-        }
-        object(capsule, as: PyConnection.self).finished(
-            exception: Py_IsNone(exception) != 0 ? nil : exception,
-            result: result,
-            cancelled: PyObject_IsTrue(cancelled) == 1
+    nonisolated(unsafe) static let report = define(
+        "report",
+        flags: shim_METH_FASTCALL(),
+        unsafeBitCast(
+            {
+                (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
+                guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1],
+                    let cancelled = arguments[2]
+                else {
+                    shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
+                    return nil
+                }
+                object(capsule, as: PyConnection.self).finished(
+                    exception: Py_IsNone(exception) != 0 ? nil : exception,
+                    result: result,
+                    cancelled: PyObject_IsTrue(cancelled) == 1
+                )
+                return Py_NewRef(shim_None())
+            } as Fast,
+            to: PyCFunction.self
         )
-        return Py_NewRef(shim_None())
-    } as Fast, to: PyCFunction.self))
+    )
 
     // See `waitForWork`.
-    nonisolated(unsafe) static let callDone = define("call_done", flags: shim_METH_O(), { capsule, task in
-        object(capsule, as: PendingCall.self).done(task!)
-        return Py_NewRef(shim_None())
-    })
+    nonisolated(unsafe) static let callDone = define(
+        "call_done",
+        flags: shim_METH_O(),
+        { capsule, task in
+            object(capsule, as: PendingCall.self).done(task!)
+            return Py_NewRef(shim_None())
+        }
+    )
 
     /// Destroys a pending call's capsule.
     static let releasePendingCall: PyCapsule_Destructor = { capsule in

@@ -166,7 +166,9 @@ final class LoopContext {
     }
 
     private func loadApp(_ spec: String) -> Result<Int, BridgeFailure> {
-        guard let specObject = PyRef(owned: Py.string(spec)) else { return .failure(.appLoad(.invalidSpec, message: spec, exception: nil)) }
+        guard let specObject = PyRef(owned: Py.string(spec)) else {
+            return .failure(.appLoad(.invalidSpec, message: spec, exception: nil))
+        }
         guard let result = PyRef(owned: Py.call(loadAppFunction, specObject.pointer)) else {
             return .failure(appLoadFailure())
         }
@@ -211,9 +213,17 @@ final class LoopContext {
             let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
             let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
             let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
-            let coroutine = PyRef(owned: Py.call(
-                runAppFunction, app.app, shim_Bool(app.isASGI2 ? 1 : 0), scope.pointer, receive.pointer, send.pointer, report.pointer
-            )),
+            let coroutine = PyRef(
+                owned: Py.call(
+                    runAppFunction,
+                    app.app,
+                    shim_Bool(app.isASGI2 ? 1 : 0),
+                    scope.pointer,
+                    receive.pointer,
+                    send.pointer,
+                    report.pointer
+                )
+            ),
             let task = Py.call(createTask, coroutine.pointer)
         else {
             connection.finish(.failure(.appException(takeError())))
@@ -225,7 +235,12 @@ final class LoopContext {
 
     /// Calls `module.function(*arguments)`; a coroutine result runs as a task. Replies with `str()`
     /// of the result. For tools (the benchmark), not for requests.
-    private func call(module: String, function: String, arguments: [String], reply: @escaping @Sendable (Result<String, BridgeFailure>) -> Void) {
+    private func call(
+        module: String,
+        function: String,
+        arguments: [String],
+        reply: @escaping @Sendable (Result<String, BridgeFailure>) -> Void
+    ) {
         guard let imported = PyRef(owned: PyImport_ImportModule(module)),
             let callable = PyRef(owned: PyObject_GetAttrString(imported.pointer, function)),
             let tuple = PyRef(owned: Py.tuple(arguments.map { Py.string($0) })),
@@ -240,7 +255,9 @@ final class LoopContext {
         }
         let pending = PendingCall(context: self, reply: reply)
         guard let task = PyRef(owned: Py.call(createTask, result.pointer)),
-            let capsule = PyRef(owned: PyCapsule_New(Unmanaged.passRetained(pending).toOpaque(), nil, Callbacks.releasePendingCall)),
+            let capsule = PyRef(
+                owned: PyCapsule_New(Unmanaged.passRetained(pending).toOpaque(), nil, Callbacks.releasePendingCall)
+            ),
             let done = PyRef(owned: PyCFunction_NewEx(Callbacks.callDone, capsule.pointer, nil)),
             PyRef(owned: Py.callMethod(task.pointer, keys.addDoneCallback, done.pointer)) != nil
         else {
@@ -253,7 +270,8 @@ final class LoopContext {
 
     /// Type, message and formatted traceback of an exception object.
     func describe(_ exception: PyPointer) -> PythonExceptionInfo {
-        guard let result = PyRef(owned: Py.call(describeFunction, exception)), shim_Tuple_Check(result.pointer) != 0 else {
+        guard let result = PyRef(owned: Py.call(describeFunction, exception)), shim_Tuple_Check(result.pointer) != 0
+        else {
             PyErr_Clear()
             return PythonExceptionInfo(type: Py.typeName(exception), message: Py.describe(exception), traceback: "")
         }
@@ -263,12 +281,18 @@ final class LoopContext {
 
     /// Takes the pending Python error as a value.
     func takeError() -> PythonExceptionInfo {
-        LoopContext.fetchError(describe: describe) ?? PythonExceptionInfo(type: "SystemError", message: "unknown error", traceback: "")
+        LoopContext.fetchError(describe: describe)
+            ?? PythonExceptionInfo(type: "SystemError", message: "unknown error", traceback: "")
     }
 
     static func fetchError(describe: ((PyPointer) -> PythonExceptionInfo)? = nil) -> PythonExceptionInfo? {
         withPendingException { value in
-            describe?(value) ?? PythonExceptionInfo(type: Py.typeName(value), message: Py.describe(value), traceback: Py.describe(value))
+            describe?(value)
+                ?? PythonExceptionInfo(
+                    type: Py.typeName(value),
+                    message: Py.describe(value),
+                    traceback: Py.describe(value)
+                )
         }
     }
 
@@ -280,7 +304,11 @@ final class LoopContext {
         var traceback: PyPointer?
         PyErr_Fetch(&type, &value, &traceback)
         PyErr_NormalizeException(&type, &value, &traceback)
-        defer { Py_DecRef(type); Py_DecRef(value); Py_DecRef(traceback) }
+        defer {
+            Py_DecRef(type)
+            Py_DecRef(value)
+            Py_DecRef(traceback)
+        }
         guard let value else { return nil }
         if let traceback { PyException_SetTraceback(value, traceback) }
         return body(value)

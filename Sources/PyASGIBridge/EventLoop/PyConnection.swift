@@ -94,7 +94,11 @@ final class PyConnection {
             return Py_NewRef(context.doneFuture)
         }
         let event: OutboundEvent
-        switch context.parser.parse(message, state: protocolState.phase.rawValue, lowercaseNames: connection.requireLowercaseHeaderNames) {
+        switch context.parser.parse(
+            message,
+            state: protocolState.phase.rawValue,
+            lowercaseNames: connection.requireLowercaseHeaderNames
+        ) {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }
@@ -161,7 +165,11 @@ final class PyConnection {
         connection.finish(outcome)
     }
 
-    private func outcome(exception: PyPointer?, result: PyPointer, cancelled: Bool) -> Result<BufferedResponse, BridgeFailure> {
+    private func outcome(
+        exception: PyPointer?,
+        result: PyPointer,
+        cancelled: Bool
+    ) -> Result<BufferedResponse, BridgeFailure> {
         if cancelled {
             return .failure(.cancelled)
         }
@@ -170,29 +178,46 @@ final class PyConnection {
             let info = context.describe(exception)
             if connection.scope.kind == .http, !protocolState.isHTTPStarted, !connection.raiseAppExceptions {
                 // What uvicorn answers when the app raised before starting the response.
-                return .success(BufferedResponse(
-                    status: 500,
-                    headers: [HeaderField("content-type", "text/plain; charset=utf-8"), HeaderField("connection", "close")],
-                    body: connection.scope.method == "HEAD" ? [] : Array("Internal Server Error".utf8)
-                ))
+                return .success(
+                    BufferedResponse(
+                        status: 500,
+                        headers: [
+                            HeaderField("content-type", "text/plain; charset=utf-8"),
+                            HeaderField("connection", "close"),
+                        ],
+                        body: connection.scope.method == "HEAD" ? [] : Array("Internal Server Error".utf8)
+                    )
+                )
             }
             return .failure(.appException(info))
         }
         if Py_IsNone(result) == 0 {
-            return .failure(.protocolViolation(
-                message: "ASGI callable should return None, but returned '\(Py.describe(result))'.",
-                messageType: nil,
-                state: protocolState.phase.rawValue
-            ))
+            return .failure(
+                .protocolViolation(
+                    message: "ASGI callable should return None, but returned '\(Py.describe(result))'.",
+                    messageType: nil,
+                    state: protocolState.phase.rawValue
+                )
+            )
         }
         if connection.scope.kind == .http {
             if !protocolState.isHTTPStarted {
-                return .failure(.protocolViolation(
-                    message: "ASGI callable returned without starting response.", messageType: nil, state: protocolState.phase.rawValue))
+                return .failure(
+                    .protocolViolation(
+                        message: "ASGI callable returned without starting response.",
+                        messageType: nil,
+                        state: protocolState.phase.rawValue
+                    )
+                )
             }
             if !protocolState.isComplete {
-                return .failure(.protocolViolation(
-                    message: "ASGI callable returned without completing response.", messageType: nil, state: protocolState.phase.rawValue))
+                return .failure(
+                    .protocolViolation(
+                        message: "ASGI callable returned without completing response.",
+                        messageType: nil,
+                        state: protocolState.phase.rawValue
+                    )
+                )
             }
         }
         return .success(response)

@@ -39,7 +39,14 @@ extension PythonRuntime {
     /// returns `str()` of the result. For tools such as the benchmark.
     package func call(module: String, function: String, arguments: [String] = []) async throws -> String {
         try await withUnsafeThrowingContinuation { continuation in
-            submit(.call(module: module, function: function, arguments: arguments, reply: { continuation.resume(with: $0.mapError { $0 }) }))
+            submit(
+                .call(
+                    module: module,
+                    function: function,
+                    arguments: arguments,
+                    reply: { continuation.resume(with: $0.mapError { $0 }) }
+                )
+            )
         }
     }
 }

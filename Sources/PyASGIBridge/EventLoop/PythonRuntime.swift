@@ -18,7 +18,12 @@ package final class PythonRuntime: Sendable {
         case inboundReady(Connection)
         case abort(Connection)
         case addSearchPaths([String])
-        case call(module: String, function: String, arguments: [String], reply: @Sendable (Result<String, BridgeFailure>) -> Void)
+        case call(
+            module: String,
+            function: String,
+            arguments: [String],
+            reply: @Sendable (Result<String, BridgeFailure>) -> Void
+        )
     }
 
     private struct Queue {
@@ -124,14 +129,21 @@ package final class PythonRuntime: Sendable {
         #else
         var thread: pthread_t?
         #endif
-        let result = pthread_create(&thread, &attributes, { argument in
-            let runtime = Unmanaged<PythonRuntime>.fromOpaque(argument!).takeRetainedValue()
-            runtime.threadMain()
-            return nil
-        }, box)
+        let result = pthread_create(
+            &thread,
+            &attributes,
+            { argument in
+                let runtime = Unmanaged<PythonRuntime>.fromOpaque(argument!).takeRetainedValue()
+                runtime.threadMain()
+                return nil
+            },
+            box
+        )
         if result != 0 {
             Unmanaged<PythonRuntime>.fromOpaque(box).release()
-            PythonRuntime.finishStartup(.failure(.interpreterStart("Cannot start the Python thread (error \(result)).")))
+            PythonRuntime.finishStartup(
+                .failure(.interpreterStart("Cannot start the Python thread (error \(result))."))
+            )
         } else {
             pthread_detach(thread)
         }
@@ -174,7 +186,12 @@ package final class PythonRuntime: Sendable {
         queue.withLock { queue in
             hasWork.store(false, ordering: .relaxed)
             queue.parked = false
-            return queue.commands.isEmpty ? [] : { defer { queue.commands = [] }; return queue.commands }()
+            return queue.commands.isEmpty
+                ? []
+                : {
+                    defer { queue.commands = [] }
+                    return queue.commands
+                }()
         }
     }
 

@@ -19,7 +19,9 @@ enum Spin {
     static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 300)
 
     private static let spinners = Atomic<Int>(0)
-    private static let politeness: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_POLITE_US").flatMap(Int.init) ?? 20)
+    private static let politeness: Duration = .microseconds(
+        Environment.value("ASGI_BRIDGE_SPIN_POLITE_US").flatMap(Int.init) ?? 20
+    )
 
     /// Spins until `condition` holds or the budget is spent; true if it holds.
     static func wait(for budget: Duration = swiftBudget, until condition: () -> Bool) -> Bool {

@@ -26,7 +26,9 @@ package enum Interpreter {
     package static func checkVirtualEnvironment(_ venv: String) throws(BridgeFailure) {
         let linked = linkedVersion
         guard let made = venvVersion(venv) else {
-            throw .interpreterStart("\(venv)/pyvenv.cfg names no Python version; recreate the venv with scripts/bootstrap.")
+            throw .interpreterStart(
+                "\(venv)/pyvenv.cfg names no Python version; recreate the venv with scripts/bootstrap."
+            )
         }
         let minor = linked.split(separator: ".").prefix(2).joined(separator: ".")
         if made != linked {

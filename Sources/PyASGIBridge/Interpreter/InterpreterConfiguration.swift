@@ -73,7 +73,9 @@ extension InterpreterConfiguration {
     func resolveVirtualEnvironment() throws(BridgeFailure) -> String? {
         if let explicit = virtualEnvironment {
             guard Environment.isFile(explicit + "/pyvenv.cfg") else {
-                throw .interpreterStart("The virtual environment \(explicit) has no pyvenv.cfg; create it with scripts/bootstrap.")
+                throw .interpreterStart(
+                    "The virtual environment \(explicit) has no pyvenv.cfg; create it with scripts/bootstrap."
+                )
             }
             return explicit
         }

@@ -118,7 +118,13 @@ package struct BufferedResponse: Sendable {
     package var trailers: [HeaderField]
     package var debugInfo: [String: String]?
 
-    package init(status: Int, headers: [HeaderField], body: [UInt8] = [], trailers: [HeaderField] = [], debugInfo: [String: String]? = nil) {
+    package init(
+        status: Int,
+        headers: [HeaderField],
+        body: [UInt8] = [],
+        trailers: [HeaderField] = [],
+        debugInfo: [String: String]? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body

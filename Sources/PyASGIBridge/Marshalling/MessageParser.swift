@@ -79,7 +79,10 @@ struct MessageParser {
         case "websocket.http.response.start":
             return .websocketResponseStart(status: try status(message, type), headers: try headers(keys.headers))
         case "websocket.http.response.body":
-            return .websocketResponseBody(body: try bytes(message, keys.body, type), moreBody: try flag(message, keys.moreBody))
+            return .websocketResponseBody(
+                body: try bytes(message, keys.body, type),
+                moreBody: try flag(message, keys.moreBody)
+            )
         case "lifespan.startup.complete":
             return .lifespanStartupComplete
         case "lifespan.startup.failed":
@@ -106,7 +109,10 @@ struct MessageParser {
             throw KeyError(text: "ASGI message '\(type)' has no 'status'.")
         }
         guard shim_Long_Check(object) != 0, shim_Bool_Check(object) == 0 else {
-            throw KeyError(text: "ASGI message '\(type)' has a 'status' that is not an int: \(Py.describe(object)) (\(Py.typeName(object))).")
+            throw KeyError(
+                text:
+                    "ASGI message '\(type)' has a 'status' that is not an int: \(Py.describe(object)) (\(Py.typeName(object)))."
+            )
         }
         let status = PyLong_AsLong(object)
         if status == -1, PyErr_Occurred() != nil { PyErr_Clear() }
@@ -119,7 +125,9 @@ struct MessageParser {
     private func integer(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> Int? {
         guard let object = value(message, key), Py_IsNone(object) == 0 else { return nil }
         guard shim_Long_Check(object) != 0, shim_Bool_Check(object) == 0 else {
-            throw KeyError(text: "ASGI message '\(type)' has '\(Py.describe(key))' that is not an int: \(Py.describe(object)).")
+            throw KeyError(
+                text: "ASGI message '\(type)' has '\(Py.describe(key))' that is not an int: \(Py.describe(object))."
+            )
         }
         let number = PyLong_AsLong(object)
         if number == -1, PyErr_Occurred() != nil { PyErr_Clear() }
@@ -139,7 +147,10 @@ struct MessageParser {
     private func bytes(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> [UInt8] {
         guard let object = value(message, key) else { return [] }
         guard let bytes = Py.swiftBytes(object) else {
-            throw KeyError(text: "ASGI message '\(type)' has a '\(Py.describe(key))' that is not bytes but '\(Py.typeName(object))'.")
+            throw KeyError(
+                text:
+                    "ASGI message '\(type)' has a '\(Py.describe(key))' that is not bytes but '\(Py.typeName(object))'."
+            )
         }
         return bytes
     }
@@ -147,7 +158,10 @@ struct MessageParser {
     private func optionalString(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> String? {
         guard let object = value(message, key), Py_IsNone(object) == 0 else { return nil }
         guard let string = Py.swiftString(object) else {
-            throw KeyError(text: "ASGI message '\(type)' has a '\(Py.describe(key))' that is not a str but '\(Py.typeName(object))'.")
+            throw KeyError(
+                text:
+                    "ASGI message '\(type)' has a '\(Py.describe(key))' that is not a str but '\(Py.typeName(object))'."
+            )
         }
         return string
     }
@@ -158,7 +172,9 @@ struct MessageParser {
         switch (bytesObject, textObject) {
         case (let bytes?, nil):
             guard let data = Py.swiftBytes(bytes) else {
-                throw KeyError(text: "ASGI message '\(type)' has 'bytes' that is not bytes but '\(Py.typeName(bytes))'.")
+                throw KeyError(
+                    text: "ASGI message '\(type)' has 'bytes' that is not bytes but '\(Py.typeName(bytes))'."
+                )
             }
             return .bytes(data)
         case (nil, let text?):
@@ -174,11 +190,18 @@ struct MessageParser {
     }
 
     /// `[[name, value], ...]`: an iterable of two-item sequences of bytes, names lowercase.
-    private func headers(_ message: PyPointer, _ key: PyPointer, _ type: String, lowercaseNames: Bool) throws(KeyError) -> [HeaderField] {
+    private func headers(
+        _ message: PyPointer,
+        _ key: PyPointer,
+        _ type: String,
+        lowercaseNames: Bool
+    ) throws(KeyError) -> [HeaderField] {
         guard let object = value(message, key), Py_IsNone(object) == 0 else { return [] }
         guard let iterator = PyRef(owned: PyObject_GetIter(object)) else {
             PyErr_Clear()
-            throw KeyError(text: "ASGI message '\(type)' has 'headers' that is not iterable but '\(Py.typeName(object))'.")
+            throw KeyError(
+                text: "ASGI message '\(type)' has 'headers' that is not iterable but '\(Py.typeName(object))'."
+            )
         }
         var fields: [HeaderField] = []
         while let item = PyRef(owned: PyIter_Next(iterator.pointer)) {
@@ -187,21 +210,29 @@ struct MessageParser {
                 let value = Py.swiftBytes(shim_Tuple_GetItem(pair.pointer, 1)!)
             else {
                 PyErr_Clear()
-                throw KeyError(text: "ASGI message '\(type)' has a header that is not a [bytes, bytes] pair: \(Py.describe(item.pointer)).")
+                throw KeyError(
+                    text:
+                        "ASGI message '\(type)' has a header that is not a [bytes, bytes] pair: \(Py.describe(item.pointer))."
+                )
             }
             if name.isEmpty || name.contains(where: { !HeaderValidation.isTokenByte($0) }) {
-                throw KeyError(text: "Invalid HTTP header name \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!)) in '\(type)'.")
+                throw KeyError(
+                    text: "Invalid HTTP header name \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!)) in '\(type)'."
+                )
             }
             if name.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
                 guard !lowercaseNames else {
                     throw KeyError(
-                        text: "Header names must be lowercase in '\(type)', got \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!))."
+                        text:
+                            "Header names must be lowercase in '\(type)', got \(Py.describe(shim_Tuple_GetItem(pair.pointer, 0)!))."
                     )
                 }
                 name = name.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
             }
             if value.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
-                throw KeyError(text: "Invalid HTTP header value \(Py.describe(shim_Tuple_GetItem(pair.pointer, 1)!)) in '\(type)'.")
+                throw KeyError(
+                    text: "Invalid HTTP header value \(Py.describe(shim_Tuple_GetItem(pair.pointer, 1)!)) in '\(type)'."
+                )
             }
             fields.append(HeaderField(name: name, value: value))
         }
@@ -217,7 +248,8 @@ struct MessageParser {
 package enum HeaderValidation {
     package static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)

@@ -22,7 +22,12 @@ struct ScopeBuilder {
                 Py.setItem(d, keys.queryString, owned: Py.bytes(scope.queryString)),
                 Py.setItem(d, keys.rootPath, owned: Py.string(scope.rootPath)),
                 Py.setItem(d, keys.headers, owned: headers(scope.headers)),
-                Py.setItem(d, keys.client, owned: scope.client.map { Py.tuple([Py.string($0.host), PyLong_FromLong($0.port)]) } ?? Py_NewRef(shim_None())),
+                Py.setItem(
+                    d,
+                    keys.client,
+                    owned: scope.client.map { Py.tuple([Py.string($0.host), PyLong_FromLong($0.port)]) }
+                        ?? Py_NewRef(shim_None())
+                ),
                 Py.setItem(d, keys.server, owned: server(scope.server)),
                 Py.setItem(d, keys.extensions, owned: extensions(scope.extensions)),
                 Py.setItem(d, keys.state, owned: PyDict_Copy(state))
@@ -30,7 +35,9 @@ struct ScopeBuilder {
             if scope.kind == .http {
                 guard Py.setItem(d, keys.method, owned: Py.string(scope.method)) else { return nil }
             } else {
-                guard Py.setItem(d, keys.subprotocols, owned: list(scope.subprotocols.map { Py.string($0) })) else { return nil }
+                guard Py.setItem(d, keys.subprotocols, owned: list(scope.subprotocols.map { Py.string($0) })) else {
+                    return nil
+                }
             }
         } else {
             guard Py.setItem(d, keys.state, owned: Py_NewRef(state)) else { return nil }
@@ -59,7 +66,8 @@ struct ScopeBuilder {
     private func extensions(_ names: [String]) -> PyPointer? {
         guard let dict = PyRef(owned: PyDict_New()) else { return nil }
         for name in names {
-            guard let key = PyRef(owned: Py.string(name)), Py.setItem(dict.pointer, key.pointer, owned: PyDict_New()) else {
+            guard let key = PyRef(owned: Py.string(name)), Py.setItem(dict.pointer, key.pointer, owned: PyDict_New())
+            else {
                 return nil
             }
         }
@@ -92,7 +100,9 @@ struct ScopeBuilder {
         case .dict(let entries):
             guard let dict = PyRef(owned: PyDict_New()) else { return nil }
             for (key, item) in entries {
-                guard let name = PyRef(owned: Py.string(key)), Py.setItem(dict.pointer, name.pointer, owned: self.value(item)) else {
+                guard let name = PyRef(owned: Py.string(key)),
+                    Py.setItem(dict.pointer, name.pointer, owned: self.value(item))
+                else {
                     return nil
                 }
             }
@@ -107,7 +117,8 @@ struct ScopeBuilder {
         let ok: Bool
         switch event {
         case .httpRequest(let body, let more):
-            ok = Py.setItem(d, keys.type, owned: Py_NewRef(keys.httpRequest))
+            ok =
+                Py.setItem(d, keys.type, owned: Py_NewRef(keys.httpRequest))
                 && Py.setItem(d, keys.body, owned: Py.bytes(body))
                 && Py.setItem(d, keys.moreBody, owned: Py_NewRef(shim_Bool(more ? 1 : 0)))
         case .httpDisconnect:
@@ -115,13 +126,16 @@ struct ScopeBuilder {
         case .websocketConnect:
             ok = Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketConnect))
         case .websocketReceive(.text(let text)):
-            ok = Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketReceive))
+            ok =
+                Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketReceive))
                 && Py.setItem(d, keys.text, owned: Py.string(text))
         case .websocketReceive(.bytes(let data)):
-            ok = Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketReceive))
+            ok =
+                Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketReceive))
                 && Py.setItem(d, keys.bytes, owned: Py.bytes(data))
         case .websocketDisconnect(let code, let reason):
-            ok = Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketDisconnect))
+            ok =
+                Py.setItem(d, keys.type, owned: Py_NewRef(keys.websocketDisconnect))
                 && Py.setItem(d, keys.code, owned: PyLong_FromLong(code))
                 && Py.setItem(d, keys.reason, owned: Py.string(reason))
         case .lifespanStartup:

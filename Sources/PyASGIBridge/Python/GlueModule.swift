@@ -5,136 +5,136 @@ enum GlueModule {
     static let name = "_swift_asgi_bridge"
 
     static let source = #"""
-import asyncio
-import importlib
-import inspect
-import selectors
-import sys
-import traceback
+        import asyncio
+        import importlib
+        import inspect
+        import selectors
+        import sys
+        import traceback
 
 
-class ClientDisconnected(OSError):
-    """Raised from `send` once the client has gone (ASGI spec 2.4)."""
+        class ClientDisconnected(OSError):
+            """Raised from `send` once the client has gone (ASGI spec 2.4)."""
 
 
-class AppLoadError(Exception):
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
+        class AppLoadError(Exception):
+            def __init__(self, kind, message):
+                super().__init__(message)
+                self.kind = kind
+                self.message = message
 
 
-class _BridgeSelector(selectors.DefaultSelector):
-    """The loop's selector. Before it blocks it lets the bridge spin briefly (GIL released) for
-    work from Swift, so that a request arriving right after the last one costs no wake-up."""
+        class _BridgeSelector(selectors.DefaultSelector):
+            """The loop's selector. Before it blocks it lets the bridge spin briefly (GIL released) for
+            work from Swift, so that a request arriving right after the last one costs no wake-up."""
 
-    def __init__(self, wait_for_work):
-        super().__init__()
-        self._wait_for_work = wait_for_work
+            def __init__(self, wait_for_work):
+                super().__init__()
+                self._wait_for_work = wait_for_work
 
-    def select(self, timeout=None):
-        if timeout is None or timeout > 0:
-            if self._wait_for_work(timeout):
-                timeout = 0
-        return super().select(timeout)
-
-
-def make_loop(wait_for_work):
-    loop = asyncio.SelectorEventLoop(_BridgeSelector(wait_for_work))
-    asyncio.set_event_loop(loop)
-    return loop
+            def select(self, timeout=None):
+                if timeout is None or timeout > 0:
+                    if self._wait_for_work(timeout):
+                        timeout = 0
+                return super().select(timeout)
 
 
-def run_forever(loop, report):
-    # KeyboardInterrupt and SystemExit raised inside a task escape run_forever; the task still
-    # records them (and its done callback reports them), so the loop just carries on.
-    while True:
-        try:
-            loop.run_forever()
-        except BaseException as exc:  # noqa: B036
-            report(exc)
+        def make_loop(wait_for_work):
+            loop = asyncio.SelectorEventLoop(_BridgeSelector(wait_for_work))
+            asyncio.set_event_loop(loop)
+            return loop
 
 
-async def run_app(app, is_asgi2, scope, receive, send, report):
-    """One app call. Reports its end to the bridge in the same step it ends in (a done callback
-    would cost another loop iteration). Exceptions, even KeyboardInterrupt and SystemExit, are
-    reported, not raised: they fail the request, never the process."""
-    try:
-        if is_asgi2:
-            result = await app(scope)(receive, send)
-        else:
-            result = await app(scope, receive, send)
-    except asyncio.CancelledError:
-        report(None, None, True)
-        raise
-    except BaseException as exc:  # noqa: B036
-        report(exc, None, False)
-        return
-    report(None, result, False)
+        def run_forever(loop, report):
+            # KeyboardInterrupt and SystemExit raised inside a task escape run_forever; the task still
+            # records them (and its done callback reports them), so the loop just carries on.
+            while True:
+                try:
+                    loop.run_forever()
+                except BaseException as exc:  # noqa: B036
+                    report(exc)
 
 
-def setup_paths(paths):
-    for path in reversed(paths):
-        if path in sys.path:
-            sys.path.remove(path)
-        sys.path.insert(0, path)
+        async def run_app(app, is_asgi2, scope, receive, send, report):
+            """One app call. Reports its end to the bridge in the same step it ends in (a done callback
+            would cost another loop iteration). Exceptions, even KeyboardInterrupt and SystemExit, are
+            reported, not raised: they fail the request, never the process."""
+            try:
+                if is_asgi2:
+                    result = await app(scope)(receive, send)
+                else:
+                    result = await app(scope, receive, send)
+            except asyncio.CancelledError:
+                report(None, None, True)
+                raise
+            except BaseException as exc:  # noqa: B036
+                report(exc, None, False)
+                return
+            report(None, result, False)
 
 
-def _is_asgi3(app):
-    # As asgiref's guarantee_single_callable and uvicorn's ASGI2 detection.
-    if inspect.isclass(app):
-        return hasattr(app, "__await__")
-    if inspect.iscoroutinefunction(app):
-        return True
-    call = getattr(app, "__call__", None)
-    return inspect.iscoroutinefunction(call)
+        def setup_paths(paths):
+            for path in reversed(paths):
+                if path in sys.path:
+                    sys.path.remove(path)
+                sys.path.insert(0, path)
 
 
-def load_app(spec):
-    """Loads `module.sub:attr.sub` or `module:factory()` as uvicorn does. Returns (app, is_asgi2)."""
-    module_name, sep, attrs = spec.partition(":")
-    if not sep or not module_name or not attrs:
-        raise AppLoadError(
-            "invalid_spec",
-            'Import string "%s" must be in format "<module>:<attribute>".' % spec,
-        )
-    factory = attrs.endswith("()")
-    if factory:
-        attrs = attrs[:-2]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module_name != exc.name and not module_name.startswith(exc.name + "."):
-            raise
-        raise AppLoadError("module_not_found", 'Could not import module "%s": %s' % (module_name, exc))
-    instance = module
-    try:
-        for attr in attrs.split("."):
-            instance = getattr(instance, attr)
-    except AttributeError:
-        raise AppLoadError(
-            "attribute_not_found",
-            'Attribute "%s" not found in module "%s".' % (attrs, module_name),
-        )
-    if factory:
-        if not callable(instance):
-            raise AppLoadError("not_callable", 'Factory "%s" in module "%s" is not callable.' % (attrs, module_name))
-        instance = instance()
-    if not callable(instance):
-        raise AppLoadError(
-            "not_callable",
-            'Attribute "%s" in module "%s" is not callable (it is a %s), so it is not an ASGI app.'
-            % (attrs, module_name, type(instance).__name__),
-        )
-    return instance, not _is_asgi3(instance)
+        def _is_asgi3(app):
+            # As asgiref's guarantee_single_callable and uvicorn's ASGI2 detection.
+            if inspect.isclass(app):
+                return hasattr(app, "__await__")
+            if inspect.iscoroutinefunction(app):
+                return True
+            call = getattr(app, "__call__", None)
+            return inspect.iscoroutinefunction(call)
 
 
-def describe(exc):
-    """(qualified type name, message, formatted traceback) of an exception."""
-    kind = type(exc)
-    module = kind.__module__
-    name = kind.__qualname__ if module in ("builtins", "__main__") else module + "." + kind.__qualname__
-    text = "".join(traceback.format_exception(kind, exc, exc.__traceback__))
-    return name, str(exc), text
-"""#
+        def load_app(spec):
+            """Loads `module.sub:attr.sub` or `module:factory()` as uvicorn does. Returns (app, is_asgi2)."""
+            module_name, sep, attrs = spec.partition(":")
+            if not sep or not module_name or not attrs:
+                raise AppLoadError(
+                    "invalid_spec",
+                    'Import string "%s" must be in format "<module>:<attribute>".' % spec,
+                )
+            factory = attrs.endswith("()")
+            if factory:
+                attrs = attrs[:-2]
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name is not None and module_name != exc.name and not module_name.startswith(exc.name + "."):
+                    raise
+                raise AppLoadError("module_not_found", 'Could not import module "%s": %s' % (module_name, exc))
+            instance = module
+            try:
+                for attr in attrs.split("."):
+                    instance = getattr(instance, attr)
+            except AttributeError:
+                raise AppLoadError(
+                    "attribute_not_found",
+                    'Attribute "%s" not found in module "%s".' % (attrs, module_name),
+                )
+            if factory:
+                if not callable(instance):
+                    raise AppLoadError("not_callable", 'Factory "%s" in module "%s" is not callable.' % (attrs, module_name))
+                instance = instance()
+            if not callable(instance):
+                raise AppLoadError(
+                    "not_callable",
+                    'Attribute "%s" in module "%s" is not callable (it is a %s), so it is not an ASGI app.'
+                    % (attrs, module_name, type(instance).__name__),
+                )
+            return instance, not _is_asgi3(instance)
+
+
+        def describe(exc):
+            """(qualified type name, message, formatted traceback) of an exception."""
+            kind = type(exc)
+            module = kind.__module__
+            name = kind.__qualname__ if module in ("builtins", "__main__") else module + "." + kind.__qualname__
+            text = "".join(traceback.format_exception(kind, exc, exc.__traceback__))
+            return name, str(exc), text
+        """#
 }

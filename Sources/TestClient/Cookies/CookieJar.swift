@@ -1,9 +1,10 @@
+import PyASGIBridge
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import PyASGIBridge
 
 /// A cookie as a ``CookieJar`` stores it (RFC 6265, section 5.3).
 ///
@@ -203,7 +204,8 @@ public final class CookieJar: Sendable {
             state.evictExpired(at: now)
             return state.entries.filter { entry in
                 let cookie = entry.cookie
-                let domainOK = cookie.hostOnly
+                let domainOK =
+                    cookie.hostOnly
                     ? host == cookie.domain
                     : CookieMatching.domainMatches(host: host, domain: cookie.domain)
                 return domainOK
@@ -212,7 +214,8 @@ public final class CookieJar: Sendable {
             }
         }
         guard !matching.isEmpty else { return nil }
-        return matching
+        return
+            matching
             .sorted { a, b in
                 let lengthA = a.cookie.path.utf8.count
                 let lengthB = b.cookie.path.utf8.count
@@ -329,7 +332,8 @@ enum CookieMatching {
     /// The default-path of section 5.1.4 for a request path.
     static func defaultPath(_ requestPath: String) -> String {
         let path = Array(pathOnly(requestPath).utf8)
-        guard path.first == UInt8(ascii: "/"), let lastSlash = path.lastIndex(of: UInt8(ascii: "/")), lastSlash > 0 else {
+        guard path.first == UInt8(ascii: "/"), let lastSlash = path.lastIndex(of: UInt8(ascii: "/")), lastSlash > 0
+        else {
             return "/"
         }
         return String(decoding: path[..<lastSlash], as: UTF8.self)
@@ -391,7 +395,8 @@ struct SetCookieParser {
                 guard !attributeValue.isEmpty else { break }
                 cookie.domain = CookieMatching.canonicalDomain(String(decoding: attributeValue, as: UTF8.self))
             case "path":
-                cookie.path = attributeValue.first == UInt8(ascii: "/")
+                cookie.path =
+                    attributeValue.first == UInt8(ascii: "/")
                     ? String(decoding: attributeValue, as: UTF8.self)
                     : CookieMatching.defaultPath(requestPath)
             case "secure":
@@ -446,7 +451,7 @@ struct SetCookieParser {
         guard let time, let dayOfMonth, let month, var year else { return nil }
         if (70...99).contains(year) { year += 1900 } else if (0...69).contains(year) { year += 2000 }
         guard year >= 1601, time.hour <= 23, time.minute <= 59, time.second <= 59,
-              dayOfMonth >= 1, dayOfMonth <= daysInMonth(month, year: year)
+            dayOfMonth >= 1, dayOfMonth <= daysInMonth(month, year: year)
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: dayOfMonth)
         let seconds = days * 86_400 + time.hour * 3_600 + time.minute * 60 + time.second
@@ -467,7 +472,7 @@ struct SetCookieParser {
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
         guard let first = bytes.firstIndex(where: { !isWhitespace($0) }),
-              let last = bytes.lastIndex(where: { !isWhitespace($0) })
+            let last = bytes.lastIndex(where: { !isWhitespace($0) })
         else { return [] }
         return bytes[first...last]
     }
@@ -505,7 +510,9 @@ struct SetCookieParser {
         return (fields[0], fields[1], fields[2])
     }
 
-    private static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let monthNames = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
 
     /// `month = ( "jan" / … / "dec" ) *OCTET`, case-insensitive; 1 to 12.
     private static func parseMonth(_ token: ArraySlice<UInt8>) -> Int? {

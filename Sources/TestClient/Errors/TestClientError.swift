@@ -130,8 +130,15 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
 
     func with(request: String) -> TestClientError {
         TestClientError(
-            code, message, pythonException: pythonException, messageType: messageType, protocolState: protocolState,
-            request: request, closeCode: closeCode, closeReason: closeReason, denialResponse: denialResponse
+            code,
+            message,
+            pythonException: pythonException,
+            messageType: messageType,
+            protocolState: protocolState,
+            request: request,
+            closeCode: closeCode,
+            closeReason: closeReason,
+            denialResponse: denialResponse
         )
     }
 }
@@ -161,7 +168,11 @@ extension TestClientError {
                 }
             converted = TestClientError(code, message, pythonException: exception.map(PythonException.init))
         case .appException(let info):
-            converted = TestClientError(.appException, "The app raised \(info.type): \(info.message)", pythonException: PythonException(info))
+            converted = TestClientError(
+                .appException,
+                "The app raised \(info.type): \(info.message)",
+                pythonException: PythonException(info)
+            )
         case .protocolViolation(let message, let type, let state):
             converted = TestClientError(.protocolViolation, message, messageType: type, protocolState: state)
         case .timeout(let what, let seconds):

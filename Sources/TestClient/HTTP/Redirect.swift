@@ -12,7 +12,8 @@ enum Redirect {
             return pathAndQuery(afterAuthority: location.dropFirst(2))
         }
         if location.hasPrefix("/") { return String(location) }
-        let currentPath = current.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let currentPath =
+            current.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
         if location.isEmpty { return current }
         if location.hasPrefix("?") { return currentPath + location }
         let directory = currentPath[...(currentPath.lastIndex(of: "/") ?? currentPath.startIndex)]

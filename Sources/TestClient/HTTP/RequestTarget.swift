@@ -14,7 +14,10 @@ struct RequestTarget: Equatable {
             throw TestClientError(.invalidRequest, "The path \"\(target)\" must start with \"/\".")
         }
         if let bad = target.unicodeScalars.first(where: { $0.value < 0x21 || $0.value == 0x7F }) {
-            throw TestClientError(.invalidRequest, "The path \"\(target)\" contains the control or space character U+\(String(bad.value, radix: 16, uppercase: true)); percent-encode it.")
+            throw TestClientError(
+                .invalidRequest,
+                "The path \"\(target)\" contains the control or space character U+\(String(bad.value, radix: 16, uppercase: true)); percent-encode it."
+            )
         }
         let pathPart: Substring
         var queryBytes: [UInt8] = []
@@ -63,7 +66,9 @@ enum Percent {
     }
 
     static func formEncode(_ text: String) -> [UInt8] {
-        encode(Substring(text), keeping: formCharacters.union([UInt8(ascii: " ")])).map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "+") : $0 }
+        encode(Substring(text), keeping: formCharacters.union([UInt8(ascii: " ")])).map {
+            $0 == UInt8(ascii: " ") ? UInt8(ascii: "+") : $0
+        }
     }
 
     static func decode(_ bytes: [UInt8]) -> [UInt8] {

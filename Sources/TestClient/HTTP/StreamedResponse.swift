@@ -130,7 +130,10 @@ extension TestClient {
             let requestBody = RequestBody.raw(body)
             let scope = try httpScope(method, path, query: query, headers: headers, body: requestBody)
             connection = runtime.open(
-                app: appID, scope: scope, mode: .streaming, inbound: [.httpRequest(body: requestBody.bytes, moreBody: false)],
+                app: appID,
+                scope: scope,
+                mode: .streaming,
+                inbound: [.httpRequest(body: requestBody.bytes, moreBody: false)],
                 requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
             )
             streamed = try await head(connection, timeout: timeout)
@@ -163,7 +166,11 @@ extension TestClient {
             case .responseDebug?:
                 continue
             case nil:
-                throw BridgeFailure.protocolViolation(message: "ASGI callable returned without starting response.", messageType: nil, state: "before http.response.start")
+                throw BridgeFailure.protocolViolation(
+                    message: "ASGI callable returned without starting response.",
+                    messageType: nil,
+                    state: "before http.response.start"
+                )
             case let other?:
                 throw BridgeFailure.protocolViolation(
                     message: "Expected ASGI message 'http.response.start', but got '\(other.typeName)'.",
@@ -176,7 +183,12 @@ extension TestClient {
 
     /// After the handler: read to the end if the response is complete, else disconnect; then wait
     /// for the app call to end so no task is left running and late exceptions surface.
-    private func finishStream(_ connection: Connection, _ streamed: StreamedResponse, timeout: Duration, label: String) async throws {
+    private func finishStream(
+        _ connection: Connection,
+        _ streamed: StreamedResponse,
+        timeout: Duration,
+        label: String
+    ) async throws {
         let leftEarly = !streamed.progress.isComplete
         if leftEarly { connection.disconnect() }
         do {

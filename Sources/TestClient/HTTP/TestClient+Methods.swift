@@ -33,7 +33,15 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .json(json, encoder: encoder), timeout: timeout, followRedirects: followRedirects)
+        try await send(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: .json(json, encoder: encoder),
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
     /// Sends a request whose body is `form`, `application/x-www-form-urlencoded`, in order.
@@ -56,7 +64,15 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .form(form), timeout: timeout, followRedirects: followRedirects)
+        try await send(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: .form(form),
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
     /// Sends a request whose body is `multipart/form-data`: fields and files together, in order.
@@ -79,91 +95,198 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(method, path, query: query, headers: headers, body: .multipart(multipart), timeout: timeout, followRedirects: followRedirects)
+        try await send(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: .multipart(multipart),
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
     /// Sends `POST` with a multipart/form-data body.
-    public func post(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], multipart: [MultipartPart], timeout: Duration? = nil) async throws -> TestResponse {
+    public func post(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        multipart: [MultipartPart],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.post, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
     }
 
     /// Sends `PUT` with a multipart/form-data body.
-    public func put(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], multipart: [MultipartPart], timeout: Duration? = nil) async throws -> TestResponse {
+    public func put(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        multipart: [MultipartPart],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.put, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
     }
 
     /// Sends `PATCH` with a multipart/form-data body.
-    public func patch(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], multipart: [MultipartPart], timeout: Duration? = nil) async throws -> TestResponse {
+    public func patch(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        multipart: [MultipartPart],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.patch, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
     }
 
     /// Sends `GET`.
-    public func get(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], timeout: Duration? = nil) async throws -> TestResponse {
+    public func get(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.get, path, query: query, headers: headers, timeout: timeout)
     }
 
     /// Sends `HEAD`; the response has no body.
-    public func head(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], timeout: Duration? = nil) async throws -> TestResponse {
+    public func head(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.head, path, query: query, headers: headers, timeout: timeout)
     }
 
     /// Sends `OPTIONS`.
-    public func options(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], timeout: Duration? = nil) async throws -> TestResponse {
+    public func options(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.options, path, query: query, headers: headers, timeout: timeout)
     }
 
     /// Sends `POST` with raw bytes (or no body).
-    public func post(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], body: [UInt8]? = nil, timeout: Duration? = nil) async throws -> TestResponse {
+    public func post(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.post, path, query: query, headers: headers, body: body, timeout: timeout)
     }
 
     /// Sends `POST` with a JSON body.
-    public func post(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], json: some Encodable & Sendable, timeout: Duration? = nil) async throws -> TestResponse {
+    public func post(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        json: some Encodable & Sendable,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.post, path, query: query, headers: headers, json: json, timeout: timeout)
     }
 
     /// Sends `POST` with a url-encoded form.
-    public func post(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], form: [(String, String)], timeout: Duration? = nil) async throws -> TestResponse {
+    public func post(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        form: [(String, String)],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.post, path, query: query, headers: headers, form: form, timeout: timeout)
     }
 
     /// Sends `PUT` with raw bytes (or no body).
-    public func put(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], body: [UInt8]? = nil, timeout: Duration? = nil) async throws -> TestResponse {
+    public func put(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.put, path, query: query, headers: headers, body: body, timeout: timeout)
     }
 
     /// Sends `PUT` with a JSON body.
-    public func put(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], json: some Encodable & Sendable, timeout: Duration? = nil) async throws -> TestResponse {
+    public func put(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        json: some Encodable & Sendable,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.put, path, query: query, headers: headers, json: json, timeout: timeout)
     }
 
     /// Sends `PUT` with a url-encoded form.
-    public func put(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], form: [(String, String)], timeout: Duration? = nil) async throws -> TestResponse {
+    public func put(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        form: [(String, String)],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.put, path, query: query, headers: headers, form: form, timeout: timeout)
     }
 
     /// Sends `PATCH` with raw bytes (or no body).
-    public func patch(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], body: [UInt8]? = nil, timeout: Duration? = nil) async throws -> TestResponse {
+    public func patch(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.patch, path, query: query, headers: headers, body: body, timeout: timeout)
     }
 
     /// Sends `PATCH` with a JSON body.
-    public func patch(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], json: some Encodable & Sendable, timeout: Duration? = nil) async throws -> TestResponse {
+    public func patch(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        json: some Encodable & Sendable,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.patch, path, query: query, headers: headers, json: json, timeout: timeout)
     }
 
     /// Sends `PATCH` with a url-encoded form.
-    public func patch(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], form: [(String, String)], timeout: Duration? = nil) async throws -> TestResponse {
+    public func patch(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        form: [(String, String)],
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.patch, path, query: query, headers: headers, form: form, timeout: timeout)
     }
 
     /// Sends `DELETE` with raw bytes (or no body).
-    public func delete(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], body: [UInt8]? = nil, timeout: Duration? = nil) async throws -> TestResponse {
+    public func delete(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.delete, path, query: query, headers: headers, body: body, timeout: timeout)
     }
 
     /// Sends `DELETE` with a JSON body.
-    public func delete(_ path: String, query: [(String, String)] = [], headers: HTTPFields = [:], json: some Encodable & Sendable, timeout: Duration? = nil) async throws -> TestResponse {
+    public func delete(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        json: some Encodable & Sendable,
+        timeout: Duration? = nil
+    ) async throws -> TestResponse {
         try await request(.delete, path, query: query, headers: headers, json: json, timeout: timeout)
     }
 }

@@ -25,13 +25,21 @@ extension TestClient {
         timeout: Duration? = nil
     ) async throws -> TestResponse {
         let label = "\(method) \(path)"
-        guard !method.isEmpty, method.utf8.allSatisfy(HeaderValidation.isTokenByte), let parsed = HTTPRequest.Method(method.uppercased()) else {
+        guard !method.isEmpty, method.utf8.allSatisfy(HeaderValidation.isTokenByte),
+            let parsed = HTTPRequest.Method(method.uppercased())
+        else {
             throw TestClientError(.invalidRequest, "The method \"\(method)\" is not an HTTP token.", request: label)
         }
         var fields = HTTPFields()
         for (name, value) in headerPairs {
-            guard !name.isEmpty, name.utf8.allSatisfy(HeaderValidation.isTokenByte), let fieldName = HTTPField.Name(name) else {
-                throw TestClientError(.invalidRequest, "The header name \"\(name)\" is not an HTTP token.", request: label)
+            guard !name.isEmpty, name.utf8.allSatisfy(HeaderValidation.isTokenByte),
+                let fieldName = HTTPField.Name(name)
+            else {
+                throw TestClientError(
+                    .invalidRequest,
+                    "The header name \"\(name)\" is not an HTTP token.",
+                    request: label
+                )
             }
             if let bad = value.utf8.first(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
                 throw TestClientError(

@@ -34,7 +34,12 @@ extension TestClient {
     }
 
     /// Default headers merged under the request's, `host` first, cookies joined, body headers added.
-    func requestHeaders(_ headers: HTTPFields, body: RequestBody, sendsBody: Bool, cookiePath: String) throws(TestClientError) -> [HeaderField] {
+    func requestHeaders(
+        _ headers: HTTPFields,
+        body: RequestBody,
+        sendsBody: Bool,
+        cookiePath: String
+    ) throws(TestClientError) -> [HeaderField] {
         var fields: [HeaderField] = []
         let requestNames = Set(headers.map(\.name))
         if !requestNames.contains(.hostField) {
@@ -42,15 +47,25 @@ extension TestClient {
         }
         var cookies: [String] = []
         if configuration.useCookies, !self.cookies.isEmpty,
-            let jar = self.cookies.cookieHeader(host: cookieHost(headers), path: cookiePath, secure: configuration.isSecure)
+            let jar = self.cookies.cookieHeader(
+                host: cookieHost(headers),
+                path: cookiePath,
+                secure: configuration.isSecure
+            )
         {
             cookies.append(jar)
         }
         for field in configuration.headers where !requestNames.contains(field.name) {
             try append(field, to: &fields, cookies: &cookies)
         }
-        if let credentials = configuration.basicAuth, !requestNames.contains(.authorization), configuration.headers[.authorization] == nil {
-            try append(.basicAuthorization(user: credentials.user, password: credentials.password), to: &fields, cookies: &cookies)
+        if let credentials = configuration.basicAuth, !requestNames.contains(.authorization),
+            configuration.headers[.authorization] == nil
+        {
+            try append(
+                .basicAuthorization(user: credentials.user, password: credentials.password),
+                to: &fields,
+                cookies: &cookies
+            )
         }
         for field in headers {
             try append(field, to: &fields, cookies: &cookies)
@@ -75,10 +90,17 @@ extension TestClient {
         return String(host.prefix { $0 != ":" })
     }
 
-    private func append(_ field: HTTPField, to fields: inout [HeaderField], cookies: inout [String]) throws(TestClientError) {
+    private func append(
+        _ field: HTTPField,
+        to fields: inout [HeaderField],
+        cookies: inout [String]
+    ) throws(TestClientError) {
         let value = field.withUnsafeBytesOfValue { Array($0) }
         if let bad = value.first(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
-            throw TestClientError(.invalidRequest, "The value of header \(field.name) contains the byte 0x\(String(bad, radix: 16)); CR, LF and NUL are not allowed.")
+            throw TestClientError(
+                .invalidRequest,
+                "The value of header \(field.name) contains the byte 0x\(String(bad, radix: 16)); CR, LF and NUL are not allowed."
+            )
         }
         if field.name == .cookie {
             cookies.append(field.value)

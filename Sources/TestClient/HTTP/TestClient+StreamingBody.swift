@@ -31,8 +31,14 @@ extension TestClient {
         }
         do {
             let scope = try httpScope(method, path, query: query, headers: headers, body: .empty)
-            let connection = runtime.open(app: appID, scope: scope, mode: .buffered, inbound: [], raiseAppExceptions: configuration.raiseAppExceptions,
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames)
+            let connection = runtime.open(
+                app: appID,
+                scope: scope,
+                mode: .buffered,
+                inbound: [],
+                raiseAppExceptions: configuration.raiseAppExceptions,
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
+            )
             let response = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     do {

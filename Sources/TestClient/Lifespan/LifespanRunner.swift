@@ -8,7 +8,11 @@ struct LifespanRunner: Sendable {
     private let timeout: Duration
 
     /// Runs startup; nil when the app does not support lifespan (in `auto` mode).
-    static func start(runtime: PythonRuntime, app: Int, configuration: TestClientConfiguration) async throws -> LifespanRunner? {
+    static func start(
+        runtime: PythonRuntime,
+        app: Int,
+        configuration: TestClientConfiguration
+    ) async throws -> LifespanRunner? {
         guard configuration.lifespan != .off else { return nil }
         let scope = ConnectionScope(kind: .lifespan, specVersion: "2.0")
         let connection = runtime.open(app: app, scope: scope, mode: .streaming, inbound: [.lifespanStartup])
@@ -21,12 +25,16 @@ struct LifespanRunner: Sendable {
                 throw BridgeFailure.lifespanFailed(phase: "startup", message: message)
             case nil:
                 if configuration.lifespan == .on {
-                    throw BridgeFailure.lifespanFailed(phase: "startup", message: "the app returned without sending lifespan.startup.complete")
+                    throw BridgeFailure.lifespanFailed(
+                        phase: "startup",
+                        message: "the app returned without sending lifespan.startup.complete"
+                    )
                 }
                 return nil
             case let other?:
                 throw BridgeFailure.protocolViolation(
-                    message: "Expected 'lifespan.startup.complete' or 'lifespan.startup.failed', but got '\(other.typeName)'.",
+                    message:
+                        "Expected 'lifespan.startup.complete' or 'lifespan.startup.failed', but got '\(other.typeName)'.",
                     messageType: other.typeName,
                     state: "lifespan startup"
                 )
@@ -34,7 +42,10 @@ struct LifespanRunner: Sendable {
         } catch BridgeFailure.appException(let info) {
             // uvicorn, auto mode: "ASGI 'lifespan' protocol appears unsupported." and go on.
             guard configuration.lifespan == .on else { return nil }
-            throw BridgeFailure.lifespanFailed(phase: "startup", message: "the app raised on the lifespan scope: \(info.type): \(info.message)")
+            throw BridgeFailure.lifespanFailed(
+                phase: "startup",
+                message: "the app raised on the lifespan scope: \(info.type): \(info.message)"
+            )
         }
     }
 
@@ -48,7 +59,8 @@ struct LifespanRunner: Sendable {
             throw BridgeFailure.lifespanFailed(phase: "shutdown", message: message)
         case let other?:
             throw BridgeFailure.protocolViolation(
-                message: "Expected 'lifespan.shutdown.complete' or 'lifespan.shutdown.failed', but got '\(other.typeName)'.",
+                message:
+                    "Expected 'lifespan.shutdown.complete' or 'lifespan.shutdown.failed', but got '\(other.typeName)'.",
                 messageType: other.typeName,
                 state: "lifespan shutdown"
             )

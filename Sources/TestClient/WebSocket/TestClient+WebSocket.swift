@@ -35,8 +35,13 @@ extension TestClient {
         let socket: WebSocket
         do {
             let scope = try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
-            let connection = runtime.open(app: appID, scope: scope, mode: .streaming, inbound: [.websocketConnect],
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames)
+            let connection = runtime.open(
+                app: appID,
+                scope: scope,
+                mode: .streaming,
+                inbound: [.websocketConnect],
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
+            )
             socket = try await handshake(connection, path: path, timeout: timeout)
         } catch {
             throw TestClientError.from(error, request: label)
@@ -62,14 +67,18 @@ extension TestClient {
             connection.push(.websocketDisconnect(code: 1006, reason: ""))
             throw TestClientError(
                 .websocketRejected,
-                "The app closed the websocket before accepting it (HTTP 403), code \(code)" + (reason.isEmpty ? "." : ": \(reason)"),
+                "The app closed the websocket before accepting it (HTTP 403), code \(code)"
+                    + (reason.isEmpty ? "." : ": \(reason)"),
                 request: label,
                 closeCode: code,
                 closeReason: reason
             )
         case .websocketResponseStart(let status, let headers):
             var body: [UInt8] = []
-            while case .websocketResponseBody(let chunk, let more)? = try await connection.nextEvent(timeout: timeout, waitingFor: "websocket.http.response.body") {
+            while case .websocketResponseBody(let chunk, let more)? = try await connection.nextEvent(
+                timeout: timeout,
+                waitingFor: "websocket.http.response.body"
+            ) {
                 body += chunk
                 if !more { break }
             }
@@ -86,15 +95,29 @@ extension TestClient {
                 denialResponse: response
             )
         case nil:
-            throw TestClientError(.protocolViolation, "ASGI callable returned without completing handshake.", request: label)
+            throw TestClientError(
+                .protocolViolation,
+                "ASGI callable returned without completing handshake.",
+                request: label
+            )
         case let other?:
-            throw TestClientError(.protocolViolation, "Unexpected '\(other.typeName)' during the websocket handshake.", messageType: other.typeName, request: label)
+            throw TestClientError(
+                .protocolViolation,
+                "Unexpected '\(other.typeName)' during the websocket handshake.",
+                messageType: other.typeName,
+                request: label
+            )
         }
     }
 
     /// The websocket scope: `ws`/`wss`, decoded path, the upgrade headers a real client sends,
     /// cookies from the jar, `subprotocols`, and the `websocket.http.response` extension.
-    func websocketScope(_ path: String, query: [(String, String)], subprotocols: [String], headers: HTTPFields) throws(TestClientError) -> ConnectionScope {
+    func websocketScope(
+        _ path: String,
+        query: [(String, String)],
+        subprotocols: [String],
+        headers: HTTPFields
+    ) throws(TestClientError) -> ConnectionScope {
         let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
         var scope = ConnectionScope(kind: .websocket, specVersion: configuration.specVersion)
         scope.httpVersion = configuration.httpVersion == "2" ? "2" : "1.1"
@@ -133,7 +156,9 @@ extension TestClient {
             let chunk = bytes[index..<min(index + 3, bytes.count)]
             let value = chunk.enumerated().reduce(0) { $0 | Int($1.element) << (16 - 8 * $1.offset) }
             for position in 0..<4 {
-                output.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "="))
+                output.append(
+                    position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "=")
+                )
             }
             index += 3
         }

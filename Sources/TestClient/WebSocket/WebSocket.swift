@@ -36,7 +36,12 @@ public final class WebSocket: Sendable {
     }
     private let state = Locked(State())
 
-    init(connection: Connection, accept: (subprotocol: String?, headers: [HeaderField]), path: String, timeout: Duration) {
+    init(
+        connection: Connection,
+        accept: (subprotocol: String?, headers: [HeaderField]),
+        path: String,
+        timeout: Duration
+    ) {
         self.connection = connection
         self.acceptedSubprotocol = accept.subprotocol
         self.acceptHeaders = HTTPFields(accept.headers)
@@ -63,7 +68,11 @@ public final class WebSocket: Sendable {
 
     /// Sends `value` encoded as JSON, in a text frame (default) or a binary one.
     /// - Throws: `EncodingError`, or ``TestClientError/Code/websocketClosed``.
-    public func send(json value: some Encodable, binary: Bool = false, encoder: JSONEncoder = JSONEncoder()) async throws {
+    public func send(
+        json value: some Encodable,
+        binary: Bool = false,
+        encoder: JSONEncoder = JSONEncoder()
+    ) async throws {
         let data = Array(try encoder.encode(value))
         try push(binary ? .bytes(data) : .text(String(decoding: data, as: UTF8.self)))
     }
@@ -102,7 +111,11 @@ public final class WebSocket: Sendable {
             state.withLock { $0.closed = closed }
             throw closedError(closed)
         case let other?:
-            throw TestClientError(.protocolViolation, "Unexpected '\(other.typeName)' on an open websocket.", messageType: other.typeName)
+            throw TestClientError(
+                .protocolViolation,
+                "Unexpected '\(other.typeName)' on an open websocket.",
+                messageType: other.typeName
+            )
         }
     }
 
@@ -111,7 +124,8 @@ public final class WebSocket: Sendable {
     public func receiveText(timeout: Duration? = nil) async throws -> String {
         switch try await receive(timeout: timeout) {
         case .text(let text): return text
-        case .bytes(let bytes): throw TestClientError(.unexpectedMessage, "Expected a text message, got \(bytes.count) bytes.")
+        case .bytes(let bytes):
+            throw TestClientError(.unexpectedMessage, "Expected a text message, got \(bytes.count) bytes.")
         }
     }
 
@@ -120,13 +134,18 @@ public final class WebSocket: Sendable {
     public func receiveBytes(timeout: Duration? = nil) async throws -> [UInt8] {
         switch try await receive(timeout: timeout) {
         case .bytes(let bytes): return bytes
-        case .text(let text): throw TestClientError(.unexpectedMessage, "Expected a binary message, got text: \(text.prefix(200))")
+        case .text(let text):
+            throw TestClientError(.unexpectedMessage, "Expected a binary message, got text: \(text.prefix(200))")
         }
     }
 
     /// The next message (text or binary) decoded from JSON.
     /// - Throws: `DecodingError`, and what ``receive(timeout:)`` throws.
-    public func receiveJSON<T: Decodable>(_ type: T.Type = T.self, timeout: Duration? = nil, decoder: JSONDecoder = JSONDecoder()) async throws -> T {
+    public func receiveJSON<T: Decodable>(
+        _ type: T.Type = T.self,
+        timeout: Duration? = nil,
+        decoder: JSONDecoder = JSONDecoder()
+    ) async throws -> T {
         switch try await receive(timeout: timeout) {
         case .text(let text): return try decoder.decode(type, from: Data(text.utf8))
         case .bytes(let bytes): return try decoder.decode(type, from: Data(bytes))
@@ -176,7 +195,9 @@ public final class WebSocket: Sendable {
         do {
             while try await connection.nextEvent(timeout: timeout, waitingFor: "the websocket app to return") != nil {}
         } catch BridgeFailure.timeout {
-            connection.abort(.connectionClosed(reason: "The websocket app did not return after the socket closed; it was cancelled."))
+            connection.abort(
+                .connectionClosed(reason: "The websocket app did not return after the socket closed; it was cancelled.")
+            )
         } catch {
             throw TestClientError.from(error, request: "WEBSOCKET \(path)")
         }
