@@ -75,6 +75,7 @@ public struct TestClientConfiguration: Sendable {
     /// Directories added to the front of `sys.path` (after the current directory).
     public var pythonPath: [String] = []
 
+    /// A configuration with every default.
     public init() {}
 
     var serverAddress: (host: String, port: Int?) {

@@ -9,6 +9,7 @@ public struct PythonException: Sendable, Equatable, CustomStringConvertible {
     /// The traceback as Python prints it.
     public let traceback: String
 
+    /// `Type: message`, as Python prints the last line of a traceback.
     public var description: String { "\(type): \(message)" }
 }
 
@@ -76,6 +77,7 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         /// A message of another kind than asked for came (text for bytes, ...).
         public static let unexpectedMessage = Code(.unexpectedMessage)
 
+        /// The code's name, such as `appException`.
         public var description: String { base.rawValue }
     }
 
@@ -120,6 +122,7 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         self.denialResponse = denialResponse
     }
 
+    /// The code, the request, the message and, for an app exception, the traceback.
     public var description: String {
         var text = "TestClientError.\(code)"
         if let request { text += " (\(request))" }

@@ -29,18 +29,24 @@ public struct StreamedResponse: Sendable {
 
     /// The body chunks, an `AsyncSequence` of `[UInt8]`.
     public struct Body: AsyncSequence, Sendable {
+        /// Each element is one message (websocket) or one body chunk (stream).
         public typealias Element = [UInt8]
         let connection: Connection
         let timeout: Duration
         let progress: StreamProgress
 
+        /// Iterates the sequence; each `next()` waits (with the timeout) for the next element.
         public struct AsyncIterator: AsyncIteratorProtocol {
             let body: Body
+
+            /// The next element, or nil at the end.
 
             public mutating func next() async throws -> [UInt8]? {
                 try await body.nextChunk()
             }
         }
+
+        /// An iterator over the elements.
 
         public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: self) }
 

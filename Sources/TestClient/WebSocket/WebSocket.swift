@@ -157,11 +157,15 @@ public final class WebSocket: Sendable {
 
     /// An `AsyncSequence` of messages; it ends when the socket closes, and throws other failures.
     public struct Messages: AsyncSequence, Sendable {
+        /// Each element is one message (websocket) or one body chunk (stream).
         public typealias Element = WebSocketMessage
         let socket: WebSocket
 
+        /// Iterates the sequence; each `next()` waits (with the timeout) for the next element.
         public struct AsyncIterator: AsyncIteratorProtocol {
             let socket: WebSocket
+
+            /// The next element, or nil at the end.
 
             public mutating func next() async throws -> WebSocketMessage? {
                 do {
@@ -171,6 +175,8 @@ public final class WebSocket: Sendable {
                 }
             }
         }
+
+        /// An iterator over the elements.
 
         public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(socket: socket) }
     }
