@@ -22,7 +22,7 @@ extension TestClient {
     ///   - timeout: How long the app may take.
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:)``, and `EncodingError`.
+    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``, and `EncodingError`.
     public func request(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -54,7 +54,7 @@ extension TestClient {
     ///   - timeout: How long the app may take.
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:)``.
+    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     public func request(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -85,7 +85,7 @@ extension TestClient {
     ///   - timeout: How long the app may take.
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:)``.
+    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     public func request(
         _ method: HTTPRequest.Method,
         _ path: String,
