@@ -18,7 +18,7 @@ struct CancellationTests {
             await #expect(throws: CancellationError.self) { try await task.value }
             #expect(clock.now - start < .seconds(1))
             var closed: [String] = []
-            for _ in 0..<50 {
+            for _ in 0..<250 {
                 closed = try await client.get("/stream-events").json([String].self)
                 if !closed.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(20))
@@ -45,7 +45,7 @@ struct CancellationTests {
                 var query: String
             }
             var seen: [Disconnect] = []
-            for _ in 0..<50 {
+            for _ in 0..<250 {
                 seen = try await client.get("/ws/disconnects").json([Disconnect].self).filter {
                     $0.query == "cancelled-receive"
                 }
@@ -63,7 +63,7 @@ struct CancellationTests {
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             var events: [String] = []
-            for _ in 0..<50 {
+            for _ in 0..<250 {
                 events = try await client.get("/events").json([String].self)
                 if !events.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(20))

@@ -43,7 +43,7 @@ struct TimeoutTests {
                 try await client.get("/late-send", timeout: .milliseconds(100))
             }
             var outcomes: [String] = []
-            for _ in 0..<50 {
+            for _ in 0..<250 {
                 outcomes = try await client.get("/late-send/result").json([String].self)
                 if outcomes.contains(expected) { break }
                 try await Task.sleep(for: .milliseconds(20))
