@@ -53,6 +53,22 @@ def _recorder():
 recording = _recorder()
 recording_off = _recorder()
 recording_throws = _recorder()
+recording_dropped = _recorder()
+recording_dropped.__qualname__ = "recording_dropped"
+
+
+def lifespan_tasks(name):
+    """How many lifespan calls of the recorder called `name` are still running."""
+    count = 0
+    for task in asyncio.all_tasks():
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        if frame is None:
+            continue
+        app = frame.f_locals.get("app")
+        scope = frame.f_locals.get("scope")
+        if getattr(app, "__qualname__", None) == name and isinstance(scope, dict) and scope.get("type") == "lifespan":
+            count += 1
+    return count
 
 
 @contextlib.asynccontextmanager

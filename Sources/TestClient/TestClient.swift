@@ -60,6 +60,15 @@ public final class TestClient: Sendable {
         }
     }
 
+    deinit {
+        // A client dropped without close(): no shutdown handshake is possible here, but the
+        // lifespan task must not stay parked on the loop forever, nor the app stay loaded.
+        if !closed.load(ordering: .relaxed) {
+            lifespan?.abandon()
+            runtime.releaseApp(appID)
+        }
+    }
+
     /// Runs the app's lifespan shutdown. The client cannot be used afterwards; closing twice does nothing.
     /// - Throws: ``TestClientError`` when shutdown fails or times out.
     public func close() async throws {

@@ -49,6 +49,12 @@ struct LifespanRunner: Sendable {
         }
     }
 
+    /// Ends the lifespan call without a shutdown handshake (the client went away unclosed): the app
+    /// gets `lifespan.shutdown` from `receive()` and its task is cancelled right after.
+    func abandon() {
+        connection.abort(.connectionClosed(reason: "The client was released without close()."))
+    }
+
     /// Runs shutdown and waits for the lifespan call to end.
     func shutdown() async throws {
         connection.push(.lifespanShutdown)
