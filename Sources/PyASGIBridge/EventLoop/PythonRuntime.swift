@@ -105,12 +105,14 @@ package final class PythonRuntime: Sendable {
         return runtime
     }
 
-    fileprivate static func finishStartup(_ result: Result<PythonRuntime, BridgeFailure>) {
+    /// - Parameter retryable: The failure left Python uninitialised (a wrong venv, say), so a later
+    ///   call may try again with another configuration.
+    fileprivate static func finishStartup(_ result: Result<PythonRuntime, BridgeFailure>, retryable: Bool = false) {
         let waiters = startup.withLock { state -> [UnsafeContinuation<PythonRuntime, any Error>] in
             guard case .starting(let waiters) = state else { return [] }
             switch result {
             case .success(let runtime): state = .started(runtime)
-            case .failure(let failure): state = .failed(failure)
+            case .failure(let failure): state = retryable ? .idle : .failed(failure)
             }
             return waiters
         }
@@ -142,7 +144,8 @@ package final class PythonRuntime: Sendable {
         if result != 0 {
             Unmanaged<PythonRuntime>.fromOpaque(box).release()
             PythonRuntime.finishStartup(
-                .failure(.interpreterStart("Cannot start the Python thread (error \(result))."))
+                .failure(.interpreterStart("Cannot start the Python thread (error \(result)).")),
+                retryable: true
             )
         } else {
             pthread_detach(thread)
@@ -157,7 +160,7 @@ package final class PythonRuntime: Sendable {
             let resolved = InterpreterConfiguration(virtualEnvironment: venv, searchPaths: configuration.searchPaths)
             context = try LoopContext(runtime: self, configuration: resolved)
         } catch {
-            PythonRuntime.finishStartup(.failure(error))
+            PythonRuntime.finishStartup(.failure(error), retryable: Py_IsInitialized() == 0)
             return
         }
         PythonRuntime.finishStartup(.success(self))
