@@ -157,6 +157,8 @@ final class PyConnection {
     /// The app call ended (reported by the glue's `run_app` from inside the task).
     func finished(exception: PyPointer?, result: PyPointer, cancelled: Bool) {
         context.connections.removeValue(forKey: ObjectIdentifier(connection))
+        // A task the app left behind that still calls `receive()` gets a disconnect, not a hang.
+        connection.markClientGone()
         let outcome = outcome(exception: exception, result: result, cancelled: cancelled)
         Py_DecRef(task)
         task = nil
