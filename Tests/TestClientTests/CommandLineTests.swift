@@ -94,6 +94,18 @@ struct CommandLineTests {
         #expect(upload.stdout.contains("asgi-cli-upload.txt"))
     }
 
+    @Test func dataFromAFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("asgi-cli-data.json")
+        try Data(#"{"name": "from file"}"#.utf8).write(to: file)
+        let run = try Self.run([
+            "POST", "/items", "--data", "@\(file.path)", "-H", "Content-Type: application/json", "--output", "json",
+        ])
+        #expect(run.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect(object?["status"] as? Int == 201)
+        #expect(object?["body"] as? String == #"{"name":"from file"}"#)
+    }
+
     @Test func websocketMode() throws {
         let run = try Self.run(["--ws", "/ws"], input: "one\ntwo\n")
         #expect(run.status == 0)
