@@ -1,27 +1,5 @@
 public import HTTPTypes
 
-/// A value for a scope key the test sets itself (``TestClientConfiguration/scopeOverrides``).
-public indirect enum ASGIValue: Sendable, Equatable {
-    case none
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case bytes([UInt8])
-    case list([ASGIValue])
-    case dict([String: ASGIValue])
-}
-
-/// Whether the client runs the app's lifespan protocol around its life.
-public enum LifespanMode: Sendable {
-    /// Run it; an app that does not support lifespan (raises on the scope) is used without it.
-    case auto
-    /// Run it; an app that does not support it is an error.
-    case on
-    /// Never send lifespan events.
-    case off
-}
-
 /// How a ``TestClient`` addresses and talks to its app. Every value has a default that works.
 ///
 /// ```swift

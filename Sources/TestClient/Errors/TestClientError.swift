@@ -1,18 +1,5 @@
 import PyASGIBridge
 
-/// A Python exception, as text: its type, message and formatted traceback.
-public struct PythonException: Sendable, Equatable, CustomStringConvertible {
-    /// The qualified type name, such as `ValueError` or `starlette.exceptions.HTTPException`.
-    public let type: String
-    /// `str()` of the exception.
-    public let message: String
-    /// The traceback as Python prints it.
-    public let traceback: String
-
-    /// `Type: message`, as Python prints the last line of a traceback.
-    public var description: String { "\(type): \(message)" }
-}
-
 /// Every failure of the test client: what went wrong, in words a test report can show, with the
 /// Python exception or the ASGI message that caused it when there is one.
 ///

@@ -7,12 +7,6 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A message on a websocket.
-public enum WebSocketMessage: Sendable, Equatable {
-    case text(String)
-    case bytes([UInt8])
-}
-
 /// An open websocket to the app, from ``TestClient/websocket(_:query:subprotocols:headers:timeout:_:)``.
 /// Every receive has a timeout, so a test never hangs on an app that does not answer.
 ///
