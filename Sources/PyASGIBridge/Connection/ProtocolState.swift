@@ -17,12 +17,14 @@ struct ProtocolState {
     }
 
     private(set) var phase: Phase
-    private let extensions: Set<String>
+    private let advertisesDebug: Bool
+    private let advertisesDenial: Bool
     private var sentDebug = false
     private var expectTrailers = false
 
     init(kind: ConnectionScope.Kind, extensions: [String]) {
-        self.extensions = Set(extensions)
+        advertisesDebug = extensions.contains("http.response.debug")
+        advertisesDenial = extensions.contains("websocket.http.response")
         switch kind {
         case .http: phase = .httpAwaitingStart
         case .websocket: phase = .websocketConnecting
@@ -46,7 +48,7 @@ struct ProtocolState {
         }
         switch (phase, event) {
         case (.httpAwaitingStart, .responseDebug):
-            guard extensions.contains("http.response.debug") else {
+            guard advertisesDebug else {
                 return violation("Unexpected ASGI message 'http.response.debug': the extension was not advertised.")
             }
             guard !sentDebug else {
@@ -74,7 +76,7 @@ struct ProtocolState {
         case (.websocketConnecting, .websocketClose):
             phase = .websocketClosed
         case (.websocketConnecting, .websocketResponseStart(let status, _)):
-            guard extensions.contains("websocket.http.response") else {
+            guard advertisesDenial else {
                 return violation(
                     "Unexpected ASGI message 'websocket.http.response.start': the extension was not advertised."
                 )

@@ -17,18 +17,24 @@ extension TestClient {
             throw TestClientError(.invalidRequest, "The method \"\(method.rawValue)\" is not an HTTP token.")
         }
         let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
-        var scope = ConnectionScope(kind: .http, specVersion: configuration.specVersion)
+        var scope = connectionScope(.http, target)
         scope.method = methodName
         scope.httpVersion = configuration.httpVersion
         scope.scheme = configuration.scheme
+        scope.headers = try requestHeaders(headers, body: body, sendsBody: true, cookiePath: target.path)
+        scope.extensions = ["http.response.trailers", "http.response.debug"]
+        return scope
+    }
+
+    /// What HTTP and websocket scopes share: the target, `root_path`, the addresses, the overrides.
+    func connectionScope(_ kind: ConnectionScope.Kind, _ target: RequestTarget) -> ConnectionScope {
+        var scope = ConnectionScope(kind: kind, specVersion: configuration.specVersion)
         scope.path = target.path
         scope.rawPath = target.rawPath
         scope.queryString = target.queryString
         scope.rootPath = configuration.rootPath
-        scope.headers = try requestHeaders(headers, body: body, sendsBody: true, cookiePath: target.path)
         scope.client = configuration.client
         scope.server = configuration.serverAddress
-        scope.extensions = ["http.response.trailers", "http.response.debug"]
         scope.overrides = configuration.scopeOverrides.mapValues(\.bridgeValue)
         return scope
     }

@@ -1,6 +1,12 @@
 public import HTTPTypes
 import PyASGIBridge
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 extension TestClient {
     /// Opens a websocket to the app, runs `body` with it, and closes it (code 1000) if `body` left
     /// it open. Returns only when the app's websocket call has ended.
@@ -119,13 +125,9 @@ extension TestClient {
         headers: HTTPFields
     ) throws(TestClientError) -> ConnectionScope {
         let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
-        var scope = ConnectionScope(kind: .websocket, specVersion: configuration.specVersion)
+        var scope = connectionScope(.websocket, target)
         scope.httpVersion = configuration.httpVersion == "2" ? "2" : "1.1"
         scope.scheme = configuration.scheme == "https" ? "wss" : "ws"
-        scope.path = target.path
-        scope.rawPath = target.rawPath
-        scope.queryString = target.queryString
-        scope.rootPath = configuration.rootPath
         var upgrade = headers
         let names = Set(headers.map(\.name))
         func add(_ name: String, _ value: String) {
@@ -138,30 +140,15 @@ extension TestClient {
         add("sec-websocket-key", Self.websocketKey())
         if !subprotocols.isEmpty { add("sec-websocket-protocol", subprotocols.joined(separator: ", ")) }
         scope.headers = try requestHeaders(upgrade, body: .empty, sendsBody: false, cookiePath: target.path)
-        scope.client = configuration.client
-        scope.server = configuration.serverAddress
         scope.subprotocols = subprotocols
         scope.extensions = ["websocket.http.response"]
-        scope.overrides = configuration.scopeOverrides.mapValues(\.bridgeValue)
         return scope
     }
 
+    /// A random 16-byte `Sec-WebSocket-Key`, base64 as RFC 6455 asks.
     private static func websocketKey() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var output: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            let value = chunk.enumerated().reduce(0) { $0 | Int($1.element) << (16 - 8 * $1.offset) }
-            for position in 0..<4 {
-                output.append(
-                    position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "=")
-                )
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
+        return Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
     }
+
 }
