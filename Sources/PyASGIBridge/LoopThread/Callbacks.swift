@@ -4,9 +4,8 @@ internal import CPython
 /// Method definitions and their names live in memory that is never freed, as CPython requires.
 enum Callbacks {
     private typealias Fast = @convention(c) (PyPointer?, UnsafePointer<PyPointer?>?, Py_ssize_t) -> PyPointer?
-    private typealias Unary = @convention(c) (PyPointer?, PyPointer?) -> PyPointer?
 
-    private static func define(
+    static func define(
         _ name: StaticString,
         flags: Int32,
         _ function: PyCFunction
@@ -23,7 +22,7 @@ enum Callbacks {
         return definition
     }
 
-    private static func object<T: AnyObject>(_ capsule: PyPointer?, as type: T.Type) -> T {
+    static func object<T: AnyObject>(_ capsule: PyPointer?, as type: T.Type) -> T {
         Unmanaged<T>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).takeUnretainedValue()
     }
 
@@ -63,7 +62,7 @@ enum Callbacks {
         "receive",
         flags: shim_METH_NOARGS(),
         { capsule, _ in
-            object(capsule, as: PyConnection.self).receive()
+            object(capsule, as: LoopAppCall.self).receive()
         }
     )
 
@@ -72,7 +71,7 @@ enum Callbacks {
         "send",
         flags: shim_METH_O(),
         { capsule, message in
-            object(capsule, as: PyConnection.self).send(message!)
+            object(capsule, as: LoopAppCall.self).send(message!)
         }
     )
 
@@ -80,6 +79,8 @@ enum Callbacks {
     nonisolated(unsafe) static let report = define(
         "report",
         flags: shim_METH_FASTCALL(),
+        // METH_FASTCALL functions have this signature, not PyCFunction's; CPython casts the pointer
+        // back by the flag, as C extensions do with `(PyCFunction)(void(*)(void))f`.
         unsafeBitCast(
             {
                 (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
@@ -89,7 +90,7 @@ enum Callbacks {
                     shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
                     return nil
                 }
-                object(capsule, as: PyConnection.self).finished(
+                object(capsule, as: LoopAppCall.self).finished(
                     exception: Py_IsNone(exception) != 0 ? nil : exception,
                     result: result,
                     cancelled: PyObject_IsTrue(cancelled) == 1
@@ -100,23 +101,24 @@ enum Callbacks {
         )
     )
 
-    // See `waitForWork`.
-    nonisolated(unsafe) static let callDone = define(
-        "call_done",
+    // See `waitForWork`. Called on the loop thread (through `call_soon_threadsafe`) by an import
+    // that ran on a helper thread, with `(app, is_asgi2)` or the exception it raised.
+    nonisolated(unsafe) static let appLoaded = define(
+        "app_loaded",
         flags: shim_METH_O(),
-        { capsule, task in
-            object(capsule, as: PendingCall.self).done(task!)
+        { capsule, outcome in
+            object(capsule, as: PendingLoad.self).done(outcome!)
             return Py_NewRef(shim_None())
         }
     )
 
-    /// Destroys a pending call's capsule.
-    static let releasePendingCall: PyCapsule_Destructor = { capsule in
-        Unmanaged<PendingCall>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
+    /// Destroys a pending load's capsule: drops the reference it held.
+    static let releasePendingLoad: PyCapsule_Destructor = { capsule in
+        Unmanaged<PendingLoad>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
     }
 
-    /// Destroys a connection capsule: drops the Swift object it kept alive.
-    static let releaseCapsule: PyCapsule_Destructor = { capsule in
-        Unmanaged<PyConnection>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
+    /// Destroys an app call's capsule: drops the loop half it kept alive.
+    static let releaseLoopAppCall: PyCapsule_Destructor = { capsule in
+        Unmanaged<LoopAppCall>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
     }
 }

@@ -1,6 +1,7 @@
 /// The Python half of the bridge: what is simpler in Python than through the C API and is not on the
-/// per-request path (loop set-up, app loading, exception formatting). The per-request work
-/// (scope building, `receive`, `send`, task creation) is C-API code in ``LoopContext``.
+/// per-request path (loop set-up, app loading, exception formatting), plus `run_app`, the coroutine
+/// each app call runs as. The per-request work (scope building, `receive`, `send`, task creation) is
+/// C-API code in ``LoopContext`` and ``LoopAppCall``.
 enum GlueModule {
     static let name = "_swift_asgi_bridge"
 
@@ -10,6 +11,7 @@ enum GlueModule {
         import inspect
         import selectors
         import sys
+        import threading
         import traceback
 
 
@@ -64,8 +66,9 @@ enum GlueModule {
                     result = await app(scope)(receive, send)
                 else:
                     result = await app(scope, receive, send)
-            except asyncio.CancelledError:
-                report(None, None, True)
+            except asyncio.CancelledError as exc:
+                # The bridge tells a cancellation it caused from one the app raised itself.
+                report(exc, None, True)
                 raise
             except BaseException as exc:  # noqa: B036
                 report(exc, None, False)
@@ -127,6 +130,25 @@ enum GlueModule {
                     % (attrs, module_name, type(instance).__name__),
                 )
             return instance, not _is_asgi3(instance)
+
+
+        def start_load(spec, loop, done):
+            """Imports the app on a helper thread, so the loop goes on serving other apps meanwhile,
+            then hands `(app, is_asgi2)` or the exception to `done` on the loop thread. As under
+            uvicorn, the loop is the running loop during the import (`asyncio.get_running_loop()`
+            works); calls on it from the import are not thread-safe."""
+
+            def work():
+                asyncio.events._set_running_loop(loop)
+                try:
+                    outcome = load_app(spec)
+                except BaseException as exc:  # noqa: B036
+                    outcome = exc
+                finally:
+                    asyncio.events._set_running_loop(None)
+                loop.call_soon_threadsafe(done, outcome)
+
+            threading.Thread(target=work, name="asgi-import " + spec, daemon=True).start()
 
 
         def describe(exc):

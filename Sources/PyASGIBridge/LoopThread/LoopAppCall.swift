@@ -1,10 +1,11 @@
 internal import CPython
 
-/// The loop thread's half of a ``Connection``: the Python task, futures waiting in `receive()`,
-/// the protocol state, and (buffered mode) the response as it is gathered. Never leaves the loop
-/// thread; a capsule keeps it alive as long as the app's `receive`/`send` functions exist.
-final class PyConnection {
-    let connection: Connection
+/// The loop thread's half of one app call (its Swift half is ``AppCall``): the Python task, the
+/// futures waiting in `receive()`, the protocol state, a `send()` paused by back-pressure, and
+/// (buffered mode) the response as it is gathered. Never leaves the loop thread; a capsule keeps it
+/// alive as long as the app's `receive`/`send` functions exist.
+final class LoopAppCall {
+    let call: AppCall
     unowned let context: LoopContext
     var task: PyPointer?
     private var waiting: [PyPointer] = []
@@ -12,12 +13,17 @@ final class PyConnection {
     private var violation: BridgeFailure?
     private var response = BufferedResponse(status: 0, headers: [])
     private let isDisconnectAware: Bool
+    /// The future a back-pressured `send()` returned; resolved when the Swift side has read enough.
+    private var pausedSend: PyPointer?
+    /// The bridge cancelled the task because the client left (timeout, cancellation, disconnect).
+    /// A `CancelledError` without this mark is the app's own: an app exception, as uvicorn treats it.
+    private var cancelledByClient = false
 
-    init(connection: Connection, context: LoopContext) {
-        self.connection = connection
+    init(call: AppCall, context: LoopContext) {
+        self.call = call
         self.context = context
-        self.protocolState = ProtocolState(kind: connection.scope.kind, extensions: connection.scope.extensions)
-        self.isDisconnectAware = Self.specAtLeast(connection.scope.specVersion, major: 2, minor: 4)
+        self.protocolState = ProtocolState(kind: call.scope.kind, extensions: call.scope.extensions)
+        self.isDisconnectAware = Self.specAtLeast(call.scope.specVersion, major: 2, minor: 4)
     }
 
     private static func specAtLeast(_ version: String, major: Int, minor: Int) -> Bool {
@@ -27,13 +33,15 @@ final class PyConnection {
     }
 
     func capsule() -> PyPointer? {
-        PyCapsule_New(Unmanaged.passRetained(self).toOpaque(), nil, Callbacks.releaseCapsule)
+        // Retained: the capsule owns one reference, released by its destructor
+        // (``Callbacks/releaseLoopAppCall``) when Python drops `receive`/`send`/`report`.
+        PyCapsule_New(Unmanaged.passRetained(self).toOpaque(), nil, Callbacks.releaseLoopAppCall)
     }
 
     // MARK: receive
 
     func receive() -> PyPointer? {
-        if waiting.isEmpty, case .event(let event) = connection.pollInbound() {
+        if waiting.isEmpty, case .event(let event) = call.pollInbound() {
             return completedFuture(event)
         }
         guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
@@ -69,7 +77,7 @@ final class PyConnection {
                 Py_DecRef(future)
                 continue
             }
-            guard case .event(let event) = connection.pollInbound() else { return }
+            guard case .event(let event) = call.pollInbound() else { return }
             observe(event)
             waiting.removeFirst()
             defer { Py_DecRef(future) }
@@ -85,7 +93,7 @@ final class PyConnection {
     // MARK: send
 
     func send(_ message: PyPointer) -> PyPointer? {
-        if !protocolState.isComplete, connection.isClientGone {
+        if !protocolState.isComplete, call.isClientGone {
             // The client went away. Spec 2.4: send raises an OSError subclass; before it, a no-op.
             if isDisconnectAware {
                 shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
@@ -97,14 +105,13 @@ final class PyConnection {
         switch context.parser.parse(
             message,
             state: protocolState.phase.rawValue,
-            lowercaseNames: connection.requireLowercaseHeaderNames
+            lowercaseNames: call.options.requireLowercaseHeaderNames
         ) {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }
         if let failure = protocolState.accept(event) { return reject(failure) }
-        record(event)
-        return Py_NewRef(context.doneFuture)
+        return record(event) ? pauseSend() : Py_NewRef(context.doneFuture)
     }
 
     /// Raises the violation in the app (as a server's `send` does) and keeps it for the Swift side,
@@ -117,13 +124,15 @@ final class PyConnection {
         return nil
     }
 
-    private func record(_ event: OutboundEvent) {
-        switch (connection.mode, event) {
+    /// Keeps (buffered) or hands over (streaming) what the app sent. True when the app must wait.
+    private func record(_ event: OutboundEvent) -> Bool {
+        var pause = false
+        switch (call.options.mode, event) {
         case (.buffered, .responseStart(let status, let headers, _)):
             response.status = status
             response.headers = headers
         case (.buffered, .responseBody(let body, _)):
-            if connection.scope.method != "HEAD" {
+            if call.scope.method != "HEAD" {
                 if response.body.isEmpty { response.body = body } else { response.body += body }
             }
         case (.buffered, .responseTrailers(let headers, _)):
@@ -133,95 +142,110 @@ final class PyConnection {
         case (.buffered, _):
             break
         case (.streaming, _):
-            connection.deliver(event)
+            pause = call.deliver(event)
         }
-        if connection.scope.kind != .lifespan, protocolState.isComplete {
+        if call.scope.kind != .lifespan, protocolState.isComplete {
             // After the response (or the app's websocket close), `receive()` answers a disconnect.
-            connection.markClientGone()
+            call.responseCompleted()
             deliverInbound()
+        }
+        return pause
+    }
+
+    /// A future the app's `send()` awaits until ``resumeSend()``.
+    private func pauseSend() -> PyPointer? {
+        guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
+        pausedSend = Py_NewRef(future)
+        return future
+    }
+
+    /// The Swift side has read enough (or left): a paused `send()` returns.
+    func resumeSend() {
+        guard let future = pausedSend else { return }
+        pausedSend = nil
+        defer { Py_DecRef(future) }
+        if Py.truth(owned: Py.callMethod(future, context.keys.done)) == false {
+            if PyRef(owned: Py.callMethod(future, context.keys.setResult, shim_None())) == nil { PyErr_Clear() }
         }
     }
 
     // MARK: end of the app call
 
-    func abort() {
+    /// The client left: the app sees the disconnect first, then its task is cancelled.
+    func cancel() {
         deliverInbound()
+        resumeSend()
         guard let task, let cancel = PyRef(owned: PyObject_GetAttr(task, context.keys.cancel)) else {
             PyErr_Clear()
             return
         }
+        cancelledByClient = true
         // After the futures' callbacks: the app sees the disconnect first, then is cancelled.
         if PyRef(owned: Py.call(context.callSoon, cancel.pointer)) == nil { PyErr_Clear() }
     }
 
     /// The app call ended (reported by the glue's `run_app` from inside the task).
     func finished(exception: PyPointer?, result: PyPointer, cancelled: Bool) {
-        context.connections.removeValue(forKey: ObjectIdentifier(connection))
+        context.calls.removeValue(forKey: ObjectIdentifier(call))
         // A task the app left behind that still calls `receive()` gets a disconnect, not a hang.
-        connection.markClientGone()
+        call.responseCompleted()
         let outcome = outcome(exception: exception, result: result, cancelled: cancelled)
         Py_DecRef(task)
         task = nil
+        resumeSend()
         for future in waiting { Py_DecRef(future) }
         waiting.removeAll()
-        connection.finish(outcome)
+        if call.options.mode == .streaming, case .success(let response) = outcome, response.status != 0 {
+            // A server's 500 for an app that raised before starting a streamed response.
+            _ = call.deliver(.responseStart(status: response.status, headers: response.headers, trailers: false))
+            _ = call.deliver(.responseBody(body: response.body, moreBody: false))
+        }
+        call.appCallEnded(outcome)
     }
 
+    /// How the app call ended: the gathered response (buffered), a server's 500 (status set, also
+    /// for streaming), or a failure.
     private func outcome(
         exception: PyPointer?,
         result: PyPointer,
         cancelled: Bool
     ) -> Result<BufferedResponse, BridgeFailure> {
-        if cancelled {
-            return .failure(.cancelled)
-        }
+        if cancelled, cancelledByClient || exception == nil { return .failure(.cancelled) }
         if let violation { return .failure(violation) }
         if let exception {
             let info = context.describe(exception)
-            if connection.scope.kind == .http, !protocolState.isHTTPStarted, !connection.raiseAppExceptions {
-                // What uvicorn answers when the app raised before starting the response.
-                return .success(
-                    BufferedResponse(
-                        status: 500,
-                        headers: [
-                            HeaderField("content-type", "text/plain; charset=utf-8"),
-                            HeaderField("connection", "close"),
-                        ],
-                        body: connection.scope.method == "HEAD" ? [] : Array("Internal Server Error".utf8)
-                    )
-                )
+            if call.scope.kind == .http, !protocolState.isHTTPStarted, !call.options.raiseAppExceptions {
+                return .success(.internalServerError(head: call.scope.method == "HEAD"))
             }
             return .failure(.appException(info))
         }
         if Py_IsNone(result) == 0 {
-            return .failure(
-                .protocolViolation(
-                    message: "ASGI callable should return None, but returned '\(Py.describe(result))'.",
-                    messageType: nil,
-                    state: protocolState.phase.rawValue
-                )
-            )
+            return violation("ASGI callable should return None, but returned '\(Py.describe(result))'.")
         }
-        if connection.scope.kind == .http {
-            if !protocolState.isHTTPStarted {
-                return .failure(
-                    .protocolViolation(
-                        message: "ASGI callable returned without starting response.",
-                        messageType: nil,
-                        state: protocolState.phase.rawValue
-                    )
-                )
-            }
-            if !protocolState.isComplete {
-                return .failure(
-                    .protocolViolation(
-                        message: "ASGI callable returned without completing response.",
-                        messageType: nil,
-                        state: protocolState.phase.rawValue
-                    )
-                )
-            }
+        if call.scope.kind == .http, !protocolState.isHTTPStarted {
+            return violation("ASGI callable returned without starting response.")
         }
-        return .success(response)
+        if call.scope.kind == .http, !protocolState.isComplete {
+            return violation("ASGI callable returned without completing response.")
+        }
+        return .success(call.options.mode == .buffered ? response : BufferedResponse(status: 0, headers: []))
+    }
+
+    private func violation(_ message: String) -> Result<BufferedResponse, BridgeFailure> {
+        .failure(.protocolViolation(message: message, messageType: nil, state: protocolState.phase.rawValue))
+    }
+}
+
+extension BufferedResponse {
+    /// What uvicorn answers when the app raised before starting the response.
+    static func internalServerError(head: Bool) -> BufferedResponse {
+        BufferedResponse(
+            status: 500,
+            headers: [
+                HeaderField("content-type", "text/plain; charset=utf-8"),
+                HeaderField("connection", "close"),
+            ],
+            body: head ? [] : Array("Internal Server Error".utf8)
+        )
     }
 }

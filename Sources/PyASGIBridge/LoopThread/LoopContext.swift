@@ -8,15 +8,19 @@ import Darwin
 #endif
 
 /// Everything Python-side that lives on the loop thread: the asyncio loop, the glue module, the
-/// loaded apps, and the connections whose app calls are running. Created on the loop thread after
+/// loaded apps, and the loop halves of the app calls that are running. Created on the loop thread after
 /// the interpreter started and used only there, always with the GIL held (every entry point is a
 /// C function Python calls).
 final class LoopContext {
+    /// An app object, loaded once however many clients use it (they share its lifespan).
     struct LoadedApp {
         let app: PyPointer
         let isASGI2: Bool
-        /// The lifespan `state` dict; request scopes get a shallow copy.
-        let state: PyPointer
+        /// The running lifespan's `state` dict (new for each lifespan run); request scopes get a
+        /// shallow copy.
+        var state: PyPointer
+        /// How many clients hold the app; it is dropped when the last one releases it.
+        var holders = 1
     }
 
     let runtime: PythonRuntime
@@ -25,7 +29,7 @@ final class LoopContext {
     let parser: MessageParser
     let glue: PyPointer
     let describeFunction: PyPointer
-    let loadAppFunction: PyPointer
+    let startLoadFunction: PyPointer
     let runAppFunction: PyPointer
     let appLoadError: PyPointer
     let clientDisconnected: PyPointer
@@ -36,10 +40,14 @@ final class LoopContext {
     private(set) var createTask: PyPointer!
     private(set) var createFuture: PyPointer!
     private(set) var callSoon: PyPointer!
+    /// An empty dict: the `state` of scopes that take no part in the app's lifespan (copied).
+    let emptyState: PyPointer
 
-    private var apps: [Int: LoadedApp] = [:]
-    private var nextAppID = 0
-    var connections: [ObjectIdentifier: PyConnection] = [:]
+    var apps: [Int: LoadedApp] = [:]
+    /// The id of each loaded app object, by the object's address: clients of one object share it.
+    var appIDs: [UnsafeMutableRawPointer: Int] = [:]
+    var nextAppID = 0
+    var calls: [ObjectIdentifier: LoopAppCall] = [:]
 
     private static func failure(_ what: String) -> BridgeFailure {
         guard PyErr_Occurred() != nil, let error = fetchError() else { return .interpreterStart(what) }
@@ -50,6 +58,7 @@ final class LoopContext {
         self.runtime = runtime
         self.scopes = ScopeBuilder(keys: keys)
         self.parser = MessageParser(keys: keys)
+        self.emptyState = PyDict_New()!
         guard let code = PyRef(owned: Py_CompileString(GlueModule.source, "<\(GlueModule.name)>", Py_file_input)),
             let module = PyImport_ExecCodeModule(GlueModule.name, code.pointer)
         else { throw LoopContext.failure("Cannot load the bridge's Python module.") }
@@ -61,7 +70,7 @@ final class LoopContext {
             return value
         }
         describeFunction = try attribute("describe")
-        loadAppFunction = try attribute("load_app")
+        startLoadFunction = try attribute("start_load")
         runAppFunction = try attribute("run_app")
         appLoadError = try attribute("AppLoadError")
         clientDisconnected = try attribute("ClientDisconnected")
@@ -153,189 +162,15 @@ final class LoopContext {
         runtime.clearWake()
         for command in runtime.takeCommands() {
             switch command {
-            case .loadApp(let spec, let reply): reply(loadApp(spec))
+            case .loadApp(let spec, let reply): startLoad(spec, reply: reply)
             case .releaseApp(let id): releaseApp(id)
-            case .open(let connection): open(connection)
-            case .inboundReady(let connection): connections[ObjectIdentifier(connection)]?.deliverInbound()
-            case .abort(let connection): connections[ObjectIdentifier(connection)]?.abort()
+            case .open(let call): open(call)
+            case .inboundReady(let call): calls[ObjectIdentifier(call)]?.deliverInbound()
+            case .cancel(let call): calls[ObjectIdentifier(call)]?.cancel()
+            case .resumeSend(let call): calls[ObjectIdentifier(call)]?.resumeSend()
             case .addSearchPaths(let paths): try? addSearchPaths(paths)
-            case .call(let module, let function, let arguments, let reply):
-                call(module: module, function: function, arguments: arguments, reply: reply)
+            case .onLoop(let work): work(self)
             }
         }
-    }
-
-    private func loadApp(_ spec: String) -> Result<Int, BridgeFailure> {
-        guard let specObject = PyRef(owned: Py.string(spec)) else {
-            return .failure(.appLoad(.invalidSpec, message: spec, exception: nil))
-        }
-        guard let result = PyRef(owned: Py.call(loadAppFunction, specObject.pointer)) else {
-            return .failure(appLoadFailure())
-        }
-        let app = shim_Tuple_GetItem(result.pointer, 0)!
-        let isASGI2 = PyObject_IsTrue(shim_Tuple_GetItem(result.pointer, 1)!) == 1
-        nextAppID += 1
-        apps[nextAppID] = LoadedApp(app: Py_NewRef(app), isASGI2: isASGI2, state: PyDict_New()!)
-        return .success(nextAppID)
-    }
-
-    private func appLoadFailure() -> BridgeFailure {
-        LoopContext.withPendingException { value in appLoadFailure(value) }
-            ?? .appLoad(.importFailed, message: "unknown error", exception: nil)
-    }
-
-    private func appLoadFailure(_ value: PyPointer) -> BridgeFailure {
-        let info = describe(value)
-        if PyObject_IsInstance(value, appLoadError) == 1,
-            let kind = Py.string(owned: PyObject_GetAttrString(value, "kind")),
-            let code = BridgeFailure.AppLoadKind(rawValue: kind)
-        {
-            return .appLoad(code, message: info.message, exception: nil)
-        }
-        return .appLoad(.importFailed, message: "\(info.type): \(info.message)", exception: info)
-    }
-
-    private func releaseApp(_ id: Int) {
-        guard let app = apps.removeValue(forKey: id) else { return }
-        Py_DecRef(app.app)
-        Py_DecRef(app.state)
-    }
-
-    /// Starts the app call for a connection: scope, `receive`/`send`, a task with a done callback.
-    private func open(_ connection: Connection) {
-        guard let app = apps[connection.appID] else {
-            connection.finish(.failure(.connectionClosed(reason: "The client was closed.")))
-            return
-        }
-        let pyConnection = PyConnection(connection: connection, context: self)
-        guard let scope = PyRef(owned: scopes.scope(connection.scope, state: app.state)),
-            let capsule = PyRef(owned: pyConnection.capsule()),
-            let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
-            let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
-            let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
-            let coroutine = PyRef(
-                owned: Py.call(
-                    runAppFunction,
-                    app.app,
-                    shim_Bool(app.isASGI2 ? 1 : 0),
-                    scope.pointer,
-                    receive.pointer,
-                    send.pointer,
-                    report.pointer
-                )
-            ),
-            let task = Py.call(createTask, coroutine.pointer)
-        else {
-            connection.finish(.failure(.appException(takeError())))
-            return
-        }
-        pyConnection.task = task
-        connections[ObjectIdentifier(connection)] = pyConnection
-    }
-
-    /// Calls `module.function(*arguments)`; a coroutine result runs as a task. Replies with `str()`
-    /// of the result. For tools (the benchmark), not for requests.
-    private func call(
-        module: String,
-        function: String,
-        arguments: [String],
-        reply: @escaping @Sendable (Result<String, BridgeFailure>) -> Void
-    ) {
-        guard let imported = PyRef(owned: PyImport_ImportModule(module)),
-            let callable = PyRef(owned: PyObject_GetAttrString(imported.pointer, function)),
-            let tuple = PyRef(owned: Py.tuple(arguments.map { Py.string($0) })),
-            let result = PyRef(owned: PyObject_Call(callable.pointer, tuple.pointer, nil))
-        else {
-            reply(.failure(.appException(takeError())))
-            return
-        }
-        guard PyObject_HasAttrString(result.pointer, "__await__") != 0 else {
-            reply(.success(Py.describe(result.pointer)))
-            return
-        }
-        let pending = PendingCall(context: self, reply: reply)
-        guard let task = PyRef(owned: Py.call(createTask, result.pointer)),
-            let capsule = PyRef(
-                owned: PyCapsule_New(Unmanaged.passRetained(pending).toOpaque(), nil, Callbacks.releasePendingCall)
-            ),
-            let done = PyRef(owned: PyCFunction_NewEx(Callbacks.callDone, capsule.pointer, nil)),
-            PyRef(owned: Py.callMethod(task.pointer, keys.addDoneCallback, done.pointer)) != nil
-        else {
-            reply(.failure(.appException(takeError())))
-            return
-        }
-    }
-
-    // MARK: Errors
-
-    /// Type, message and formatted traceback of an exception object.
-    func describe(_ exception: PyPointer) -> PythonExceptionInfo {
-        guard let result = PyRef(owned: Py.call(describeFunction, exception)), shim_Tuple_Check(result.pointer) != 0
-        else {
-            PyErr_Clear()
-            return PythonExceptionInfo(type: Py.typeName(exception), message: Py.describe(exception), traceback: "")
-        }
-        func item(_ index: Int) -> String { Py.swiftString(shim_Tuple_GetItem(result.pointer, index)!) ?? "" }
-        return PythonExceptionInfo(type: item(0), message: item(1), traceback: item(2))
-    }
-
-    /// Takes the pending Python error as a value.
-    func takeError() -> PythonExceptionInfo {
-        LoopContext.fetchError(describe: describe)
-            ?? PythonExceptionInfo(type: "SystemError", message: "unknown error", traceback: "")
-    }
-
-    static func fetchError(describe: ((PyPointer) -> PythonExceptionInfo)? = nil) -> PythonExceptionInfo? {
-        withPendingException { value in
-            describe?(value)
-                ?? PythonExceptionInfo(
-                    type: Py.typeName(value),
-                    message: Py.describe(value),
-                    traceback: Py.describe(value)
-                )
-        }
-    }
-
-    /// Takes the pending Python error (clearing it) and gives `body` the exception object, its
-    /// traceback attached; nil when no error is set.
-    static func withPendingException<Result>(_ body: (PyPointer) -> Result) -> Result? {
-        var type: PyPointer?
-        var value: PyPointer?
-        var traceback: PyPointer?
-        PyErr_Fetch(&type, &value, &traceback)
-        PyErr_NormalizeException(&type, &value, &traceback)
-        defer {
-            Py_DecRef(type)
-            Py_DecRef(value)
-            Py_DecRef(traceback)
-        }
-        guard let value else { return nil }
-        if let traceback { PyException_SetTraceback(value, traceback) }
-        return body(value)
-    }
-
-    func reportLoopError(_ exception: PyPointer) {
-        let info = describe(exception)
-        var line = "swift-asgi-testclient: the event loop caught \(info.type): \(info.message)\n"
-        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-    }
-}
-
-/// A tool call whose coroutine is running: replies when its task is done.
-final class PendingCall {
-    unowned let context: LoopContext
-    let reply: @Sendable (Result<String, BridgeFailure>) -> Void
-
-    init(context: LoopContext, reply: @escaping @Sendable (Result<String, BridgeFailure>) -> Void) {
-        self.context = context
-        self.reply = reply
-    }
-
-    func done(_ task: PyPointer) {
-        guard let result = PyRef(owned: Py.callMethod(task, context.keys.result)) else {
-            reply(.failure(.appException(context.takeError())))
-            return
-        }
-        reply(.success(Py.describe(result.pointer)))
     }
 }

@@ -55,7 +55,7 @@ enum Environment {
     /// nil when the sources are not on this machine.
     static var packageRoot: String? {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        // Sources/PyASGIBridge/Interpreter/InterpreterConfiguration.swift
+        // Sources/PyASGIBridge/Runtime/InterpreterConfiguration.swift
         guard parts.count > 4 else { return nil }
         parts.removeLast(4)
         let root = parts.joined(separator: "/")

@@ -12,18 +12,20 @@ import Darwin
 /// it by queueing ``Command`` values; the loop picks a whole batch up per wake-up.
 package final class PythonRuntime: Sendable {
     enum Command: Sendable {
-        case loadApp(String, reply: @Sendable (Result<Int, BridgeFailure>) -> Void)
+        /// Import an app (on a helper thread) and register it; reply on the loop thread.
+        case loadApp(String, reply: @Sendable (Result<LoadedAppID, BridgeFailure>) -> Void)
         case releaseApp(Int)
-        case open(Connection)
-        case inboundReady(Connection)
-        case abort(Connection)
+        /// Start an app call.
+        case open(AppCall)
+        /// Inbound messages are queued for an app waiting in `receive()`.
+        case inboundReady(AppCall)
+        /// The client left: disconnect the app and cancel its task.
+        case cancel(AppCall)
+        /// The Swift side has read enough: a `send()` paused by back-pressure goes on.
+        case resumeSend(AppCall)
         case addSearchPaths([String])
-        case call(
-            module: String,
-            function: String,
-            arguments: [String],
-            reply: @Sendable (Result<String, BridgeFailure>) -> Void
-        )
+        /// Run on the loop thread (tools and tests, never requests).
+        case onLoop(@Sendable (LoopContext) -> Void)
     }
 
     private struct Queue {

@@ -15,7 +15,7 @@ struct RequestBody: Sendable {
         RequestBody(bytes: bytes ?? [], contentType: nil)
     }
 
-    static func json(_ value: some Encodable & Sendable, encoder: JSONEncoder) throws -> RequestBody {
+    static func json(_ value: some Encodable & Sendable, encoder: JSONEncoder = JSONEncoder()) throws -> RequestBody {
         RequestBody(bytes: Array(try encoder.encode(value)), contentType: "application/json")
     }
 

@@ -5,23 +5,17 @@ extension TestClient {
     /// The HTTP scope for a request, following the spec: method uppercased, `path` decoded with
     /// `root_path` in front, `raw_path` and `query_string` as bytes, headers lowercased in order with
     /// `host` first and one joined `cookie` header.
-    func httpScope(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        query: [(String, String)],
-        headers: HTTPFields,
-        body: RequestBody
-    ) throws(TestClientError) -> ConnectionScope {
-        let methodName = method.rawValue.uppercased()
+    func httpScope(_ request: ClientRequest) throws(TestClientError) -> ConnectionScope {
+        let methodName = request.method.rawValue.uppercased()
         guard !methodName.isEmpty, methodName.utf8.allSatisfy(HeaderValidation.isTokenByte) else {
-            throw TestClientError(.invalidRequest, "The method \"\(method.rawValue)\" is not an HTTP token.")
+            throw TestClientError(.invalidRequest, "The method \"\(request.method.rawValue)\" is not an HTTP token.")
         }
-        let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
+        let target = try RequestTarget(request.path, query: request.query, rootPath: configuration.rootPath)
         var scope = connectionScope(.http, target)
         scope.method = methodName
         scope.httpVersion = configuration.httpVersion
         scope.scheme = configuration.scheme
-        scope.headers = try requestHeaders(headers, body: body, sendsBody: true, cookiePath: target.path)
+        scope.headers = try requestHeaders(request.headers, body: request.body, sendsBody: true, cookiePath: target.path)
         scope.extensions = ["http.response.trailers", "http.response.debug"]
         return scope
     }
@@ -36,6 +30,7 @@ extension TestClient {
         scope.client = configuration.client
         scope.server = configuration.serverAddress
         scope.overrides = configuration.scopeOverrides.mapValues(\.bridgeValue)
+        scope.sharesLifespanState = configuration.lifespan != .off
         return scope
     }
 

@@ -1,0 +1,61 @@
+internal import CPython
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension LoopContext {
+    /// Type, message and formatted traceback of an exception object.
+    func describe(_ exception: PyPointer) -> PythonExceptionInfo {
+        guard let result = PyRef(owned: Py.call(describeFunction, exception)), shim_Tuple_Check(result.pointer) != 0
+        else {
+            PyErr_Clear()
+            return PythonExceptionInfo(type: Py.typeName(exception), message: Py.describe(exception), traceback: "")
+        }
+        func item(_ index: Int) -> String { Py.swiftString(shim_Tuple_GetItem(result.pointer, index)!) ?? "" }
+        return PythonExceptionInfo(type: item(0), message: item(1), traceback: item(2))
+    }
+
+    /// Takes the pending Python error as a value.
+    func takeError() -> PythonExceptionInfo {
+        LoopContext.fetchError(describe: describe)
+            ?? PythonExceptionInfo(type: "SystemError", message: "unknown error", traceback: "")
+    }
+
+    static func fetchError(describe: ((PyPointer) -> PythonExceptionInfo)? = nil) -> PythonExceptionInfo? {
+        withPendingException { value in
+            describe?(value)
+                ?? PythonExceptionInfo(
+                    type: Py.typeName(value),
+                    message: Py.describe(value),
+                    traceback: Py.describe(value)
+                )
+        }
+    }
+
+    /// Takes the pending Python error (clearing it) and gives `body` the exception object, its
+    /// traceback attached; nil when no error is set.
+    static func withPendingException<Result>(_ body: (PyPointer) -> Result) -> Result? {
+        var type: PyPointer?
+        var value: PyPointer?
+        var traceback: PyPointer?
+        PyErr_Fetch(&type, &value, &traceback)
+        PyErr_NormalizeException(&type, &value, &traceback)
+        defer {
+            Py_DecRef(type)
+            Py_DecRef(value)
+            Py_DecRef(traceback)
+        }
+        guard let value else { return nil }
+        if let traceback { PyException_SetTraceback(value, traceback) }
+        return body(value)
+    }
+
+    func reportLoopError(_ exception: PyPointer) {
+        let info = describe(exception)
+        var line = "swift-asgi-testclient: the event loop caught \(info.type): \(info.message)\n"
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+}
