@@ -57,6 +57,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PyASGIBridgeTests",
+            dependencies: ["PyASGIBridge"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TestClientTests",
             dependencies: [
                 "TestClient",

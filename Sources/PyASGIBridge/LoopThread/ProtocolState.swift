@@ -1,7 +1,7 @@
 /// The server side of the ASGI state machine for one connection, with uvicorn's rules and wording.
 /// It judges every message the app sends, in order.
-struct ProtocolState {
-    enum Phase: String {
+package struct ProtocolState {
+    package enum Phase: String {
         case httpAwaitingStart = "before http.response.start"
         case httpBody = "sending the response body"
         case httpTrailers = "sending trailers"
@@ -16,13 +16,13 @@ struct ProtocolState {
         case lifespanDone = "lifespan finished"
     }
 
-    private(set) var phase: Phase
+    package private(set) var phase: Phase
     private let advertisesDebug: Bool
     private let advertisesDenial: Bool
     private var sentDebug = false
     private var expectTrailers = false
 
-    init(kind: ConnectionScope.Kind, extensions: [String]) {
+    package init(kind: ConnectionScope.Kind, extensions: [String]) {
         advertisesDebug = extensions.contains("http.response.debug")
         advertisesDenial = extensions.contains("websocket.http.response")
         switch kind {
@@ -33,15 +33,15 @@ struct ProtocolState {
     }
 
     /// Lifespan: the server sent `lifespan.shutdown`.
-    mutating func shutdownRequested() {
+    package mutating func shutdownRequested() {
         if phase == .lifespanRunning { phase = .lifespanShuttingDown }
     }
 
-    var isHTTPStarted: Bool { phase != .httpAwaitingStart }
-    var isComplete: Bool { phase == .httpComplete || phase == .websocketClosed || phase == .lifespanDone }
+    package var isHTTPStarted: Bool { phase != .httpAwaitingStart }
+    package var isComplete: Bool { phase == .httpComplete || phase == .websocketClosed || phase == .lifespanDone }
 
     /// Moves the machine on, or says why the message is not allowed now.
-    mutating func accept(_ event: OutboundEvent) -> BridgeFailure? {
+    package mutating func accept(_ event: OutboundEvent) -> BridgeFailure? {
         let type = event.typeName
         func violation(_ message: String) -> BridgeFailure {
             .protocolViolation(message: message, messageType: type, state: phase.rawValue)

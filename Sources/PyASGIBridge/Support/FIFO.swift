@@ -1,20 +1,20 @@
 /// A first-in first-out queue over an array: pops move a head index, and the storage is reused
 /// once it has been emptied.
-struct FIFO<Element> {
+package struct FIFO<Element> {
     private var items: [Element]
     private var head = 0
 
-    init(_ items: [Element] = []) {
+    package init(_ items: [Element] = []) {
         self.items = items
     }
 
-    var isEmpty: Bool { head == items.count }
+    package var isEmpty: Bool { head == items.count }
 
-    mutating func append(_ item: Element) {
+    package mutating func append(_ item: Element) {
         items.append(item)
     }
 
-    mutating func popFirst() -> Element? {
+    package mutating func popFirst() -> Element? {
         guard head < items.count else { return nil }
         let item = items[head]
         head += 1

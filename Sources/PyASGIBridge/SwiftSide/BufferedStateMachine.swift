@@ -5,31 +5,33 @@
 /// A call ends in one of two ways, whichever comes first: the app call ends (``appCallEnded(_:)``)
 /// or the client leaves (``clientLeft(_:)``: a timeout, a cancellation, a closed client). The
 /// first outcome is final.
-struct BufferedStateMachine<Waiter> {
-    typealias Outcome = Result<BufferedResponse, BridgeFailure>
+package struct BufferedStateMachine<Waiter> {
+    package typealias Outcome = Result<BufferedResponse, BridgeFailure>
 
     private var outcome: Outcome?
     private var waiter: Waiter?
 
-    var isOver: Bool { outcome != nil }
+    package init() {}
+
+    package var isOver: Bool { outcome != nil }
 
     /// The Swift task waits: the outcome now if there is one, else nil and the machine keeps `waiter`.
-    mutating func wait(_ waiter: Waiter) -> Outcome? {
+    package mutating func wait(_ waiter: Waiter) -> Outcome? {
         if let outcome { return outcome }
         self.waiter = waiter
         return nil
     }
 
     /// The outcome, if there is one, without waiting.
-    var ready: Outcome? { outcome }
+    package var ready: Outcome? { outcome }
 
     /// The app call ended. Returns the waiter to resume, and with what.
-    mutating func appCallEnded(_ result: Outcome) -> (Waiter, Outcome)? {
+    package mutating func appCallEnded(_ result: Outcome) -> (Waiter, Outcome)? {
         settle(result)
     }
 
     /// The client left with `failure`. Returns the waiter to resume, and with what.
-    mutating func clientLeft(_ failure: BridgeFailure) -> (Waiter, Outcome)? {
+    package mutating func clientLeft(_ failure: BridgeFailure) -> (Waiter, Outcome)? {
         settle(.failure(failure))
     }
 

@@ -4,9 +4,9 @@
 ///
 /// `Producer` is whatever wakes a request-body producer waiting for demand (a continuation in
 /// ``AppCall``, a plain value in the unit tests).
-struct InboundStateMachine<Producer> {
+package struct InboundStateMachine<Producer> {
     /// What `receive()` gets on the loop thread.
-    enum Poll: Equatable {
+    package enum Poll: Equatable {
         case event(InboundEvent)
         /// Nothing queued: the app waits until ``push(_:)`` wakes the loop.
         case wait
@@ -18,10 +18,10 @@ struct InboundStateMachine<Producer> {
     private var producer: Producer?
     /// The client side is gone (it left, or the response is complete, or the app call ended):
     /// `receive()` gives the disconnect message once the queue is empty.
-    private(set) var clientGone = false
+    package private(set) var clientGone = false
     private let disconnect: InboundEvent
 
-    init(_ first: [InboundEvent], disconnect: InboundEvent) {
+    package init(_ first: [InboundEvent], disconnect: InboundEvent) {
         self.queue = FIFO(first)
         self.disconnect = disconnect
     }
@@ -29,7 +29,7 @@ struct InboundStateMachine<Producer> {
     // MARK: Swift side
 
     /// Queues a message; true when the loop must be woken to hand it to a waiting `receive()`.
-    mutating func push(_ event: InboundEvent) -> Bool {
+    package mutating func push(_ event: InboundEvent) -> Bool {
         queue.append(event)
         defer { appWaiting = false }
         return appWaiting
@@ -37,7 +37,7 @@ struct InboundStateMachine<Producer> {
 
     /// A producer asks whether the app wants the next chunk: true (now), false (never: the call is
     /// over), or nil when the machine keeps `producer` until the app asks or the call ends.
-    mutating func waitForDemand(_ producer: Producer) -> Bool? {
+    package mutating func waitForDemand(_ producer: Producer) -> Bool? {
         if clientGone { return false }
         if appWaiting, queue.isEmpty { return true }
         self.producer = producer
@@ -46,7 +46,7 @@ struct InboundStateMachine<Producer> {
 
     /// The client leaves, or the call is over for it: later polls give the disconnect message.
     /// Returns a waiting producer, to be told there is no more demand.
-    mutating func clientLeaves() -> Producer? {
+    package mutating func clientLeaves() -> Producer? {
         clientGone = true
         defer { producer = nil }
         return producer
@@ -55,7 +55,7 @@ struct InboundStateMachine<Producer> {
     // MARK: Loop side
 
     /// The app calls `receive()`. Returns what it gets, and a producer to wake (there is demand).
-    mutating func poll() -> (Poll, wake: Producer?) {
+    package mutating func poll() -> (Poll, wake: Producer?) {
         if let event = queue.popFirst() { return (.event(event), nil) }
         if clientGone { return (.event(disconnect), nil) }
         appWaiting = true

@@ -5,16 +5,16 @@
 ///
 /// A call ends in one of two ways: the app call ends (``appCallEnded(_:)``), or the client leaves
 /// with a failure (``clientLeft(_:)``). Messages sent before either are still read first.
-struct StreamingStateMachine<Waiter> {
-    typealias Next = Result<OutboundEvent?, BridgeFailure>
+package struct StreamingStateMachine<Waiter> {
+    package typealias Next = Result<OutboundEvent?, BridgeFailure>
 
     /// Unread bytes above which the app's `send()` waits: 1 MiB.
-    static var highWater: Int { 1 << 20 }
+    package static var highWater: Int { 1 << 20 }
     /// Unread bytes at or below which a paused `send()` goes on: 256 KiB.
-    static var lowWater: Int { 1 << 18 }
+    package static var lowWater: Int { 1 << 18 }
 
     /// What the loop does with a message the app sent.
-    enum DeliverAction {
+    package enum DeliverAction {
         /// Resume the waiting Swift task with the message.
         case resume(Waiter, OutboundEvent)
         /// Queued; when `pauseApp`, the app's `send()` must wait until ``TakeAction/resumeApp`` says.
@@ -30,14 +30,16 @@ struct StreamingStateMachine<Waiter> {
     private var failure: BridgeFailure?
     private var waiter: Waiter?
 
+    package init() {}
+
     /// Something is there to take without waiting: a message, the end, or a failure.
-    var isReady: Bool { !events.isEmpty || failure != nil || ended != nil }
-    var isOver: Bool { failure != nil || ended != nil }
+    package var isReady: Bool { !events.isEmpty || failure != nil || ended != nil }
+    package var isOver: Bool { failure != nil || ended != nil }
 
     // MARK: Loop side
 
     /// The app sent `event`.
-    mutating func deliver(_ event: OutboundEvent) -> DeliverAction {
+    package mutating func deliver(_ event: OutboundEvent) -> DeliverAction {
         if let waiter {
             self.waiter = nil
             return .resume(waiter, event)
@@ -53,22 +55,24 @@ struct StreamingStateMachine<Waiter> {
     }
 
     /// The app call ended. Returns the waiter to resume, and with what.
-    mutating func appCallEnded(_ result: Result<Void, BridgeFailure>) -> (Waiter, Next)? {
+    package mutating func appCallEnded(_ result: Result<Void, BridgeFailure>) -> (Waiter, Next)? {
         ended = result
         return takeWaiter(result.map { nil })
     }
 
     // MARK: Swift side
 
-    /// The client left with `failure` (first failure wins). Returns the waiter to fail.
-    mutating func clientLeft(_ failure: BridgeFailure) -> (Waiter, Next)? {
-        if self.failure == nil { self.failure = failure }
-        return takeWaiter(.failure(self.failure!))
+    /// The client left with `failure` (the first failure wins; after the app call ended, its end
+    /// stands). Returns the waiter to fail.
+    package mutating func clientLeft(_ failure: BridgeFailure) -> (Waiter, Next)? {
+        guard self.failure == nil, ended == nil else { return nil }
+        self.failure = failure
+        return takeWaiter(.failure(failure))
     }
 
     /// What the Swift task gets next: a message (or the end, or the failure), and whether a paused
     /// app may send again. Nil when nothing is there; the machine then keeps `waiter` if given.
-    mutating func next(_ waiter: Waiter?) -> (Next, resumeApp: Bool)? {
+    package mutating func next(_ waiter: Waiter?) -> (Next, resumeApp: Bool)? {
         if let event = events.popFirst() {
             unreadBytes -= Self.weight(of: event)
             let resume = appPaused && unreadBytes <= Self.lowWater
@@ -89,7 +93,7 @@ struct StreamingStateMachine<Waiter> {
 
     /// What a message counts against the high-water mark: its payload, plus a little for the
     /// message itself so that a flood of empty messages is bounded too.
-    static func weight(of event: OutboundEvent) -> Int {
+    package static func weight(of event: OutboundEvent) -> Int {
         let overhead = 64
         switch event {
         case .responseBody(let body, _), .websocketResponseBody(let body, _): return overhead + body.count
