@@ -144,10 +144,8 @@ public final class TestClient: Sendable {
                 headers[.contentLength] = nil
                 headers[.transferEncoding] = nil
             }
-            if let authority = Redirect.authority(of: location) {
-                headers[.hostField] = authority == configuration.hostHeader ? nil : authority
-            }
-            path = Redirect.resolve(location, against: path)
+            let next = Redirect(location: location, from: path, headers: headers, base: configuration.origin)
+            (path, headers) = (next.target, next.headers)
             history.append(response)
             response = try await sendOnce(method, path, query: [], headers: headers, body: body, timeout: timeout)
         }
@@ -200,7 +198,7 @@ extension TestClient {
             for header in response.headers where header.name.elementsEqual("set-cookie".utf8) {
                 cookies.setCookie(
                     from: String(decoding: header.value, as: UTF8.self),
-                    requestHost: cookieHost(headers),
+                    requestHost: cookieHost(headers, origin: RequestTarget.origin(of: path)),
                     requestPath: scopePath
                 )
             }
