@@ -102,5 +102,7 @@ async def raw(scope, receive, send):
         raise RuntimeError("cannot read " + SURROGATE_NAME)
     elif path == "/raise-failing-str":
         raise UnprintableError()
+    elif path == "/unprintable-status":
+        await send({"type": "http.response.start", "status": UnprintableError()})
     elif path == "/surrogate-status":
         await send({"type": "http.response.start", "status": SURROGATE_NAME})

@@ -71,6 +71,11 @@ struct ExceptionTextTests {
             let error = await #expect(throws: TestClientError.self) { try await client.get("/surrogate-status") }
             #expect(error?.code == .protocolViolation)
             #expect(error?.message.contains(#"not an int: caf\udce9.txt (str)"#) == true, "\(error?.message ?? "")")
+            let unprintable = await #expect(throws: TestClientError.self) { try await client.get("/unprintable-status") }
+            #expect(
+                unprintable?.message.contains("<UnprintableError str() failed: ValueError: no text for you>") == true,
+                "\(unprintable?.message ?? "")"
+            )
         }
     }
 }

@@ -127,16 +127,31 @@ enum Py {
     /// `str(object)`, never failing: lone surrogates escaped, a failing `__str__` named as such.
     static func describe(_ object: PyPointer) -> String {
         guard let text = PyRef(owned: PyObject_Str(object)) else {
-            let failure = LoopContext.withPendingException { error -> String in
-                guard let text = PyRef(owned: PyObject_Str(error)) else {
-                    PyErr_Clear()
-                    return typeName(error)
-                }
-                return "\(typeName(error)): \(escapedString(text.pointer) ?? "")"
-            }
-            return "<\(typeName(object)) str() failed: \(failure ?? "unknown error")>"
+            return "<\(typeName(object)) str() failed: \(takeErrorSummary() ?? "unknown error")>"
         }
         return escapedString(text.pointer) ?? "<unprintable \(typeName(object))>"
+    }
+
+    /// Takes the pending Python error (clearing it) as `Type: message`; nil when none is set.
+    static func takeErrorSummary() -> String? {
+        var type: PyPointer?
+        var value: PyPointer?
+        var traceback: PyPointer?
+        PyErr_Fetch(&type, &value, &traceback)
+        PyErr_NormalizeException(&type, &value, &traceback)
+        defer {
+            Py_DecRef(type)
+            Py_DecRef(value)
+            Py_DecRef(traceback)
+        }
+        guard let value else { return nil }
+        let name = typeName(value)
+        guard let text = PyRef(owned: PyObject_Str(value)) else {
+            PyErr_Clear()
+            return name
+        }
+        let message = escapedString(text.pointer) ?? ""
+        return message.isEmpty ? name : "\(name): \(message)"
     }
 
     static func typeName(_ object: PyPointer) -> String {

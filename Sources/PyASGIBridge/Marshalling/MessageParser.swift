@@ -152,7 +152,7 @@ struct MessageParser {
     /// Bytes as uvicorn takes them: `bytes`, `bytearray`, `memoryview` (the buffer protocol).
     private func bytesLike(_ object: PyPointer, _ what: String, _ type: String) throws(KeyError) -> [UInt8] {
         if let bytes = Py.swiftBytesLike(object) { return bytes }
-        if let failure = LoopContext.withPendingException({ "\(Py.typeName($0)): \(Py.describe($0))" }) {
+        if let failure = Py.takeErrorSummary() {
             throw KeyError(
                 text: "ASGI message '\(type)' has \(what) whose buffer cannot be read: \(failure)."
             )
