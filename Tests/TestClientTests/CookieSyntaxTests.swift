@@ -16,7 +16,10 @@ struct CookieSyntaxTests {
             client.cookies.set("bad;name", "v=1; injected=yes", domain: "testserver")
             let error = await #expect(throws: TestClientError.self) { try await client.get("/cookies/get") }
             #expect(error?.code == .invalidRequest)
-            #expect(error?.message.contains(#"The cookie "bad;name" cannot be sent"#) == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains(#"The cookie "bad;name" cannot be sent"#) == true,
+                "\(error?.message ?? "")"
+            )
             #expect(error?.message.contains(#"";" (U+003B)"#) == true, "\(error?.message ?? "")")
             // The jar kept it; removing it lets requests through again, and nothing was injected.
             client.cookies.remove(name: "bad;name", domain: "testserver")
@@ -83,7 +86,10 @@ struct CookieSyntaxTests {
         configuration.headers = [.cookie: "bad@name=1"]
         try await withTestClient(app: Fixture.starlette, configuration: configuration) { client in
             let error = await #expect(throws: TestClientError.self) { try await client.get("/cookies/get") }
-            #expect(error?.message.contains(#"The cookie "bad@name" cannot be sent"#) == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains(#"The cookie "bad@name" cannot be sent"#) == true,
+                "\(error?.message ?? "")"
+            )
         }
     }
 

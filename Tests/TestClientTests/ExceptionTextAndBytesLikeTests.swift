@@ -62,7 +62,10 @@ struct ExceptionTextTests {
                 try await client.websocket("/ws/surrogate-reason") { ws in _ = try await ws.receive() }
             }
             #expect(error?.code == .protocolViolation)
-            #expect(error?.message.contains("has a 'reason' that is not valid UTF-8") == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains("has a 'reason' that is not valid UTF-8") == true,
+                "\(error?.message ?? "")"
+            )
         }
     }
 
@@ -71,7 +74,9 @@ struct ExceptionTextTests {
             let error = await #expect(throws: TestClientError.self) { try await client.get("/surrogate-status") }
             #expect(error?.code == .protocolViolation)
             #expect(error?.message.contains(#"not an int: caf\udce9.txt (str)"#) == true, "\(error?.message ?? "")")
-            let unprintable = await #expect(throws: TestClientError.self) { try await client.get("/unprintable-status") }
+            let unprintable = await #expect(throws: TestClientError.self) {
+                try await client.get("/unprintable-status")
+            }
             #expect(
                 unprintable?.message.contains("<UnprintableError str() failed: ValueError: no text for you>") == true,
                 "\(unprintable?.message ?? "")"
@@ -140,7 +145,10 @@ struct BytesLikeTests {
     @Test(
         "What is not bytes-like stays a protocol violation",
         arguments: [
-            ("/released", "has a 'body' whose buffer cannot be read: ValueError: operation forbidden on released memoryview object"),
+            (
+                "/released",
+                "has a 'body' whose buffer cannot be read: ValueError: operation forbidden on released memoryview object"
+            ),
             ("/list-body", "has a 'body' that is not bytes but 'list'"),
             ("/surrogate-header", "is not a [bytes, bytes] pair"),
         ]
@@ -159,7 +167,10 @@ struct BytesLikeTests {
                 try await client.websocket("/ws/released") { ws in _ = try await ws.receive() }
             }
             #expect(error?.code == .protocolViolation)
-            #expect(error?.message.contains("has 'bytes' whose buffer cannot be read") == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains("has 'bytes' whose buffer cannot be read") == true,
+                "\(error?.message ?? "")"
+            )
         }
     }
 }

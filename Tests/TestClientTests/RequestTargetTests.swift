@@ -225,11 +225,16 @@ struct RequestTargetScopeTests {
             var headers: [[String]]
         }
         try await withTestClient(app: Fixture.starlette) { client in
-            for (url, scheme) in [("wss://chat.example.com/ws/info", "wss"), ("http://chat.example.com:8080/ws/info", "ws")] {
+            for (url, scheme) in [
+                ("wss://chat.example.com/ws/info", "wss"), ("http://chat.example.com:8080/ws/info", "ws"),
+            ] {
                 let info = try await client.websocket(url) { ws in try await ws.receiveJSON(Info.self) }
                 #expect(info.scheme == scheme)
                 #expect(info.path == "/ws/info")
-                #expect(info.headers.first { $0.first == "host" }?.last == (scheme == "wss" ? "chat.example.com" : "chat.example.com:8080"))
+                #expect(
+                    info.headers.first { $0.first == "host" }?.last
+                        == (scheme == "wss" ? "chat.example.com" : "chat.example.com:8080")
+                )
             }
         }
     }

@@ -16,7 +16,7 @@ enum CookieSyntax {
                 "A cookie with an empty name (value \"\(value)\") cannot be sent: a cookie name must be an RFC 6265 token."
             )
         }
-        if let bad = name.unicodeScalars.first(where: { !$0.isASCII || !HeaderValidation.isTokenByte(UInt8($0.value)) }) {
+        if let bad = name.unicodeScalars.first(where: { !isToken($0) }) {
             throw TestClientError(
                 .invalidRequest,
                 "The cookie \(quoted(name)) cannot be sent: its name contains \(describe(bad)), and a cookie name must be an RFC 6265 token (letters, digits and !#$%&'*+-.^_`|~)."
@@ -26,7 +26,9 @@ enum CookieSyntax {
             throw TestClientError(
                 .invalidRequest,
                 "The cookie \(quoted(name)) cannot be sent: its value contains \(describe(bad)), which "
-                    + (bad == ";" ? "would end the cookie and start another in the Cookie header." : "a Cookie header cannot carry.")
+                    + (bad == ";"
+                        ? "would end the cookie and start another in the Cookie header."
+                        : "a Cookie header cannot carry.")
             )
         }
     }
@@ -45,6 +47,10 @@ enum CookieSyntax {
             }
             try check(name: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
         }
+    }
+
+    private static func isToken(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && HeaderValidation.isTokenByte(UInt8(scalar.value))
     }
 
     private static func quoted(_ text: String) -> String {

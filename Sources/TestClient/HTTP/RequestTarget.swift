@@ -184,7 +184,10 @@ struct Origin: Equatable {
             guard portText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
                 let number = Int(portText), number <= 65535
             else {
-                throw TestClientError(.invalidRequest, "The request target \"\(url)\" has the invalid port \"\(portText)\".")
+                throw TestClientError(
+                    .invalidRequest,
+                    "The request target \"\(url)\" has the invalid port \"\(portText)\"."
+                )
             }
             port = number == (secure ? 443 : 80) ? nil : number
         }

@@ -66,7 +66,8 @@ extension TestClient {
         for field in configuration.headers where !requestNames.contains(field.name) {
             try append(field, to: &fields, cookies: &cookies)
         }
-        if let credentials = target.origin?.credentials ?? configuration.basicAuth, !requestNames.contains(.authorization),
+        if let credentials = target.origin?.credentials ?? configuration.basicAuth,
+            !requestNames.contains(.authorization),
             configuration.headers[.authorization] == nil
         {
             try append(
