@@ -64,7 +64,7 @@ extension TestClient {
         for header in headers where header.name.elementsEqual("set-cookie".utf8) {
             cookies.setCookie(
                 from: String(decoding: header.value, as: UTF8.self),
-                requestHost: cookieHost(request.headers),
+                requestHost: cookieHost(request.headers, origin: RequestTarget.origin(of: request.path)),
                 requestPath: scopePath
             )
         }

@@ -29,7 +29,8 @@ public struct TestResponse: Sendable {
     public let debugInfo: [String: String]?
     /// The method of the request this answers.
     public let method: HTTPRequest.Method
-    /// The path (with query) of the request this answers.
+    /// The target (path with query) of the request this answers; an absolute URL when it went to
+    /// another origin (an absolute target, or a redirect there).
     public let path: String
     /// The redirect responses followed to reach this one, first first.
     public internal(set) var history: [TestResponse] = []

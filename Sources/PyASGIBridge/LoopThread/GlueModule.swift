@@ -151,12 +151,34 @@ enum GlueModule {
             threading.Thread(target=work, name="asgi-import " + spec, daemon=True).start()
 
 
+        def _utf8_safe(text):
+            # Lone surrogates (a surrogateescape'd file name) cannot cross as UTF-8: escape them as
+            # Python prints them ("\udcff") rather than lose the whole text.
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+        def _str_of(exc):
+            try:
+                return str(exc)
+            except BaseException as failure:  # noqa: B036
+                try:
+                    detail = "%s: %s" % (type(failure).__qualname__, failure)
+                except BaseException:  # noqa: B036
+                    detail = type(failure).__qualname__
+                return "<exception str() failed: %s>" % detail
+
+
         def describe(exc):
-            """(qualified type name, message, formatted traceback) of an exception."""
+            """(qualified type name, message, formatted traceback) of an exception. Never raises and
+            never loses the traceback, whatever the exception's __str__ does or holds."""
             kind = type(exc)
             module = kind.__module__
-            name = kind.__qualname__ if module in ("builtins", "__main__") else module + "." + kind.__qualname__
-            text = "".join(traceback.format_exception(kind, exc, exc.__traceback__))
-            return name, str(exc), text
+            name = kind.__qualname__ if module in ("builtins", "__main__") else "%s.%s" % (module, kind.__qualname__)
+            message = _str_of(exc)
+            try:
+                text = "".join(traceback.format_exception(kind, exc, exc.__traceback__))
+            except BaseException:  # noqa: B036
+                text = "".join(traceback.format_tb(exc.__traceback__)) + "%s: %s\n" % (name, message)
+            return _utf8_safe(str(name)), _utf8_safe(message), _utf8_safe(text)
         """#
 }

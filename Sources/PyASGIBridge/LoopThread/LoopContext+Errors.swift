@@ -14,7 +14,7 @@ extension LoopContext {
             PyErr_Clear()
             return PythonExceptionInfo(type: Py.typeName(exception), message: Py.describe(exception), traceback: "")
         }
-        func item(_ index: Int) -> String { Py.swiftString(shim_Tuple_GetItem(result.pointer, index)!) ?? "" }
+        func item(_ index: Int) -> String { Py.escapedString(shim_Tuple_GetItem(result.pointer, index)!) ?? "" }
         return PythonExceptionInfo(type: item(0), message: item(1), traceback: item(2))
     }
 

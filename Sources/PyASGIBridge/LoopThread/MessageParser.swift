@@ -146,24 +146,46 @@ struct MessageParser {
 
     private func bytes(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> [UInt8] {
         guard let object = value(message, key) else { return [] }
-        guard let bytes = Py.swiftBytes(object) else {
+        return try bytesLike(object, "a '\(Py.describe(key))'", type)
+    }
+
+    /// Bytes as uvicorn takes them: `bytes`, `bytearray`, `memoryview` (the buffer protocol).
+    private func bytesLike(_ object: PyPointer, _ what: String, _ type: String) throws(KeyError) -> [UInt8] {
+        if let bytes = Py.swiftBytesLike(object) { return bytes }
+        if let failure = Py.takeErrorSummary() {
             throw KeyError(
-                text:
-                    "ASGI message '\(type)' has a '\(Py.describe(key))' that is not bytes but '\(Py.typeName(object))'."
+                text: "ASGI message '\(type)' has \(what) whose buffer cannot be read: \(failure)."
             )
         }
-        return bytes
+        throw KeyError(text: "ASGI message '\(type)' has \(what) that is not bytes but '\(Py.typeName(object))'.")
     }
 
     private func optionalString(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> String? {
         guard let object = value(message, key), Py_IsNone(object) == 0 else { return nil }
-        guard let string = Py.swiftString(object) else {
-            throw KeyError(
-                text:
-                    "ASGI message '\(type)' has a '\(Py.describe(key))' that is not a str but '\(Py.typeName(object))'."
-            )
+        return try text(object, "a '\(Py.describe(key))'", type)
+    }
+
+    /// A `str` as Swift text. One that UTF-8 cannot carry (a lone surrogate, as from
+    /// `surrogateescape`) is refused for what it is, not as "not a str".
+    private func text(_ object: PyPointer, _ what: String, _ type: String) throws(KeyError) -> String {
+        if let string = Py.swiftString(object) { return string }
+        guard shim_Unicode_Check(object) != 0 else {
+            throw KeyError(text: "ASGI message '\(type)' has \(what) that is not a str but '\(Py.typeName(object))'.")
         }
-        return string
+        var surrogate = ""
+        for index in 0..<max(PyUnicode_GetLength(object), 0) {
+            let scalar = PyUnicode_ReadChar(object, index)
+            if (0xD800...0xDFFF).contains(scalar) {
+                surrogate = " the lone surrogate U+\(String(scalar, radix: 16, uppercase: true)) at index \(index)"
+                break
+            }
+        }
+        let shown = Py.escapedString(object) ?? ""
+        let preview = shown.count > 60 ? shown.prefix(60) + "…" : Substring(shown)
+        throw KeyError(
+            text:
+                "ASGI message '\(type)' has \(what) that is not valid UTF-8: it holds\(surrogate) (\"\(preview)\"); a str sent as text must encode to UTF-8."
+        )
     }
 
     private func payload(_ message: PyPointer, _ type: String) throws(KeyError) -> WebSocketPayload {
@@ -171,17 +193,9 @@ struct MessageParser {
         let textObject = value(message, keys.text).flatMap { Py_IsNone($0) != 0 ? nil : $0 }
         switch (bytesObject, textObject) {
         case (let bytes?, nil):
-            guard let data = Py.swiftBytes(bytes) else {
-                throw KeyError(
-                    text: "ASGI message '\(type)' has 'bytes' that is not bytes but '\(Py.typeName(bytes))'."
-                )
-            }
-            return .bytes(data)
+            return .bytes(try bytesLike(bytes, "'bytes'", type))
         case (nil, let text?):
-            guard let string = Py.swiftString(text) else {
-                throw KeyError(text: "ASGI message '\(type)' has 'text' that is not a str but '\(Py.typeName(text))'.")
-            }
-            return .text(string)
+            return .text(try self.text(text, "'text'", type))
         case (nil, nil):
             throw KeyError(text: "ASGI message '\(type)' must have exactly one of 'bytes' or 'text', got neither.")
         case (.some, .some):
@@ -206,8 +220,8 @@ struct MessageParser {
         var fields: [HeaderField] = []
         while let item = PyRef(owned: PyIter_Next(iterator.pointer)) {
             guard let pair = PyRef(owned: PySequence_Tuple(item.pointer)), shim_Tuple_Size(pair.pointer) == 2,
-                var name = Py.swiftBytes(shim_Tuple_GetItem(pair.pointer, 0)!),
-                let value = Py.swiftBytes(shim_Tuple_GetItem(pair.pointer, 1)!)
+                var name = Py.swiftBytesLike(shim_Tuple_GetItem(pair.pointer, 0)!),
+                let value = Py.swiftBytesLike(shim_Tuple_GetItem(pair.pointer, 1)!)
             else {
                 PyErr_Clear()
                 throw KeyError(

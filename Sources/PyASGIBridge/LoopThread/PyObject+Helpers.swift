@@ -78,6 +78,24 @@ enum Py {
         }
     }
 
+    /// The bytes of a bytes-like object (`bytes`, `bytearray`, `memoryview`, anything with the
+    /// buffer protocol, contiguous or not), as uvicorn's transports take a body; nil if `object` has
+    /// no buffer, and a pending error if reading its buffer failed (a released `memoryview`).
+    static func swiftBytesLike(_ object: PyPointer) -> [UInt8]? {
+        if let bytes = swiftBytes(object) { return bytes }
+        guard PyObject_CheckBuffer(object) != 0 else { return nil }
+        var view = Py_buffer()
+        guard PyObject_GetBuffer(object, &view, PyBUF_FULL_RO) == 0 else { return nil }
+        defer { PyBuffer_Release(&view) }
+        let count = Int(view.len)
+        var copied = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            copied = PyBuffer_ToContiguous(buffer.baseAddress, &view, view.len, CChar(UInt8(ascii: "C"))) == 0
+            initialized = copied ? count : 0
+        }
+        return copied ? bytes : nil
+    }
+
     /// The truth of an owned result (released); nil if the call failed.
     static func truth(owned object: PyPointer?) -> Bool? {
         guard let object else { return nil }
@@ -93,13 +111,47 @@ enum Py {
         return swiftString(object)
     }
 
-    /// `str(object)`, never failing.
+    /// A `str` as Swift text, what UTF-8 cannot hold (lone surrogates) backslash-escaped as Python
+    /// prints it (`\udcff`); nil if it is not a str.
+    static func escapedString(_ object: PyPointer) -> String? {
+        if let text = swiftString(object) { return text }
+        guard shim_Unicode_Check(object) != 0,
+            let encoded = PyRef(owned: PyUnicode_AsEncodedString(object, "utf-8", "backslashreplace"))
+        else {
+            PyErr_Clear()
+            return nil
+        }
+        return swiftBytes(encoded.pointer).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `str(object)`, never failing: lone surrogates escaped, a failing `__str__` named as such.
     static func describe(_ object: PyPointer) -> String {
         guard let text = PyRef(owned: PyObject_Str(object)) else {
-            PyErr_Clear()
-            return "<unprintable \(typeName(object))>"
+            return "<\(typeName(object)) str() failed: \(takeErrorSummary() ?? "unknown error")>"
         }
-        return swiftString(text.pointer) ?? "<unprintable \(typeName(object))>"
+        return escapedString(text.pointer) ?? "<unprintable \(typeName(object))>"
+    }
+
+    /// Takes the pending Python error (clearing it) as `Type: message`; nil when none is set.
+    static func takeErrorSummary() -> String? {
+        var type: PyPointer?
+        var value: PyPointer?
+        var traceback: PyPointer?
+        PyErr_Fetch(&type, &value, &traceback)
+        PyErr_NormalizeException(&type, &value, &traceback)
+        defer {
+            Py_DecRef(type)
+            Py_DecRef(value)
+            Py_DecRef(traceback)
+        }
+        guard let value else { return nil }
+        let name = typeName(value)
+        guard let text = PyRef(owned: PyObject_Str(value)) else {
+            PyErr_Clear()
+            return name
+        }
+        let message = escapedString(text.pointer) ?? ""
+        return message.isEmpty ? name : "\(name): \(message)"
     }
 
     static func typeName(_ object: PyPointer) -> String {

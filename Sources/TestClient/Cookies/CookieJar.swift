@@ -198,6 +198,14 @@ public final class CookieJar: Sendable {
     ///   - now: The time of the request, for dropping expired cookies.
     /// - Returns: `name=value` pairs joined by `"; "`, or `nil`.
     public func cookieHeader(host: String, path: String, secure: Bool, now: Date = Date()) -> String? {
+        let matching = cookies(host: host, path: path, secure: secure, now: now)
+        guard !matching.isEmpty else { return nil }
+        return matching.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")
+    }
+
+    /// The cookies a request sends, in the order of its `Cookie` header (see
+    /// ``cookieHeader(host:path:secure:now:)``).
+    func cookies(host: String, path: String, secure: Bool, now: Date = Date()) -> [Cookie] {
         let host = CookieMatching.canonicalHost(host)
         let path = CookieMatching.pathOnly(path)
         let matching = state.withLock { state in
@@ -213,7 +221,6 @@ public final class CookieJar: Sendable {
                     && (secure || !cookie.secure)
             }
         }
-        guard !matching.isEmpty else { return nil }
         return
             matching
             .sorted { a, b in
@@ -221,11 +228,14 @@ public final class CookieJar: Sendable {
                 let lengthB = b.cookie.path.utf8.count
                 return lengthA != lengthB ? lengthA > lengthB : a.creation < b.creation
             }
-            .map { "\($0.cookie.name)=\($0.cookie.value)" }
-            .joined(separator: "; ")
+            .map(\.cookie)
     }
 
     /// Stores a session cookie by hand, replacing one with the same name, domain and path.
+    ///
+    /// The cookie is stored as given; a request that would carry it fails with
+    /// ``TestClientError/Code/invalidRequest`` if its name is not an RFC 6265 token or its value
+    /// holds `;`, a control character or DEL (it would change the meaning of the `Cookie` header).
     ///
     /// - Parameters:
     ///   - name: The name, sent verbatim.

@@ -2,8 +2,7 @@ import HTTPTypes
 
 extension Redirect {
     /// The request that follows a redirect `code` to `location`: the method and body rules of
-    /// browsers and httpx, the path resolved against the request's, and the `Host` of another
-    /// authority.
+    /// browsers and httpx, and the target (another origin's as an absolute URL) from ``Redirect``.
     static func follow(
         _ code: Int,
         to location: String,
@@ -20,11 +19,8 @@ extension Redirect {
             next.headers[.contentLength] = nil
             next.headers[.transferEncoding] = nil
         }
-        if let authority = authority(of: location) {
-            next.headers[.hostField] = authority == configuration.hostHeader ? nil : authority
-        }
-        next.path = resolve(location, against: request.path)
-        next.query = []
+        let redirect = Redirect(location: location, from: request.path, headers: next.headers, base: configuration.origin)
+        (next.path, next.headers, next.query) = (redirect.target, redirect.headers, [])
         return next
     }
 }

@@ -120,7 +120,7 @@ extension TestClient {
         let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
         var scope = connectionScope(.websocket, target)
         scope.httpVersion = configuration.httpVersion == "2" ? "2" : "1.1"
-        scope.scheme = configuration.scheme == "https" ? "wss" : "ws"
+        scope.scheme = (target.origin?.secure ?? (configuration.scheme == "https")) ? "wss" : "ws"
         var upgrade = headers
         let names = Set(headers.map(\.name))
         func add(_ name: String, _ value: String) {
@@ -132,7 +132,7 @@ extension TestClient {
         add("sec-websocket-version", "13")
         add("sec-websocket-key", Self.websocketKey())
         if !subprotocols.isEmpty { add("sec-websocket-protocol", subprotocols.joined(separator: ", ")) }
-        scope.headers = try requestHeaders(upgrade, body: .empty, sendsBody: false, cookiePath: target.path)
+        scope.headers = try requestHeaders(upgrade, body: .empty, sendsBody: false, target: target)
         scope.subprotocols = subprotocols
         scope.extensions = ["websocket.http.response"]
         return scope
