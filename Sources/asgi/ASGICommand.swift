@@ -104,7 +104,15 @@ struct ASGICommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let failures = FailureReporter(verbose: verbose)
+        let failures = FailureReporter(
+            verbose: verbose,
+            appContext: [
+                "app: \(app)",
+                "virtual environment: \(venv ?? "VIRTUAL_ENV, else ./.venv")",
+                "pythonpath: \(pythonpath.isEmpty ? "(none added)" : pythonpath.joined(separator: ":"))",
+                "working directory: \(FileManager.default.currentDirectoryPath)",
+            ]
+        )
         do {
             let request = try RequestPlan(self)
             if ws {

@@ -6,6 +6,12 @@ import TestClient
 /// lines of the message, the request, the protocol state, the Python traceback).
 struct FailureReporter {
     let verbose: Bool
+    /// What the command was told about the app, shown with `-v` when loading it failed.
+    var appContext: [String] = []
+
+    static let loadFailures: Set<String> = [
+        "interpreterStart", "invalidAppSpec", "moduleNotFound", "attributeNotFound", "notCallable", "importFailed",
+    ]
 
     func report(_ error: any Error) {
         switch error {
@@ -26,7 +32,7 @@ struct FailureReporter {
             fail("\(error.code)", (lines.first ?? "") + (more.isEmpty ? "" : " (-v for details)"))
             return
         }
-        var context: [String] = []
+        var context = Self.loadFailures.contains("\(error.code)") ? appContext : []
         if let request = error.request { context.append("request: \(request)") }
         if let type = error.messageType { context.append("ASGI message: \(type)") }
         if let state = error.protocolState { context.append("protocol state: \(state)") }
