@@ -13,7 +13,7 @@ struct ASGICommand: AsyncParsableCommand {
         discussion: """
             Without --app it serves the bundled demo app (python_fixtures.demo_app:app).
 
-            A body comes from one of --json, --data, --form/--file, or from piped standard input
+            A body comes from one of --json, --data, --form/--file, or from piped standard input \
             (sent as it is, like --data @-) unless --ignore-stdin; an empty stdin is no body.
 
             \(ExitStatus.table)
@@ -45,7 +45,8 @@ struct ASGICommand: AsyncParsableCommand {
     var form: [String] = []
 
     @Option(
-        help: "A multipart file field name=@path or name=@path;type=mime (with --form fields sent as multipart too). Repeatable."
+        help:
+            "A multipart file field name=@path or name=@path;type=mime (with --form fields sent as multipart too). Repeatable."
     )
     var file: [String] = []
 

@@ -7,12 +7,14 @@ enum ExitStatus {
     /// `EX_USAGE`, what ArgumentParser exits with for a bad option or a `ValidationError`.
     static let usage: Int32 = 64
 
+    /// Kept under 80 columns: ArgumentParser wraps longer lines of the discussion.
     static let table = """
         Exit codes:
           0   a response came, whatever its status (without --check-status);
-              --ws: the app closed with 1000 or 1001, or input ended and the command closed with 1000
-          2   the request failed: import error, timeout, protocol violation, app exception;
-              --ws: the app rejected the websocket, or closed it with another code (or without one)
+              --ws: the app closed with 1000 or 1001, or input ended
+          2   the request failed: import error, timeout, protocol violation,
+              app exception; --ws: the app rejected the websocket, or closed
+              it with another code or without one
           3   --check-status and a 3xx response (a redirect not followed)
           4   --check-status and a 4xx response
           5   --check-status and a 5xx response

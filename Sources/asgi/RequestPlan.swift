@@ -25,7 +25,9 @@ struct RequestPlan {
         self.fields = try Self.fields(headers: command.headers, cookies: command.cookie)
         if command.ws {
             guard BodySource.options(command).isEmpty else {
-                throw ValidationError("--ws sends the lines of standard input; it takes no --json, --data, --form or --file.")
+                throw ValidationError(
+                    "--ws sends the lines of standard input; it takes no --json, --data, --form or --file."
+                )
             }
             return
         }

@@ -122,7 +122,9 @@ enum WebSocketRelay {
             } catch let error as TestClientError where error.code == .websocketClosed {
                 if activity.closedByClient { return .closedByClient }
                 let (code, reason) = (error.closeCode ?? 1005, error.closeReason ?? "")
-                if json { StandardOutput.write(JSONRenderer.line(["type": "close", "code": code, "reason": reason]) + "\n") }
+                if json {
+                    StandardOutput.write(JSONRenderer.line(["type": "close", "code": code, "reason": reason]) + "\n")
+                }
                 return .closedByApp(code: code, reason: reason)
             } catch is CancellationError where activity.closedByClient {
                 return .closedByClient

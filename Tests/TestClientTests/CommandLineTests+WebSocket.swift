@@ -18,7 +18,10 @@ extension CommandLineTests {
 
     @Test func websocketJSONOutputShowsTheClose() throws {
         let run = try Self.run(["--ws", "/ws/collect", "--output", "json"], input: "a\nend\n")
-        #expect(run.stdout == #"{"text":"got: a","type":"text"}"# + "\n" + #"{"code":1000,"reason":"","type":"close"}"# + "\n")
+        #expect(
+            run.stdout == #"{"text":"got: a","type":"text"}"# + "\n" + #"{"code":1000,"reason":"","type":"close"}"#
+                + "\n"
+        )
     }
 
     @Test func websocketCloseCodesDecideTheExitCode() throws {

@@ -99,7 +99,11 @@ struct CommandLineTests {
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: output, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        return Run(status: process.terminationStatus, output: Data(text.utf8), stderr: String(decoding: error, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus,
+            output: Data(text.utf8),
+            stderr: String(decoding: error, as: UTF8.self)
+        )
     }
 
     /// The pseudo-terminal calls, which Glibc's Swift module leaves out (they need `_XOPEN_SOURCE`).
