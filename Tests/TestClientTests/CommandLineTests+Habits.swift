@@ -24,6 +24,19 @@ extension CommandLineTests {
         #expect(echoed?["body"] as? String == #"{"k": "v"}"#)
     }
 
+    @Test func verboseJSONOutputIncludesTheRequest() throws {
+        let run = try Self.run(["-v", "--output", "json", "PUT", "/echo", "--data", "raw body", "-H", "X-A: b"])
+        let object = try run.object()
+        let request = object?["request"] as? [String: Any]
+        #expect(request?["method"] as? String == "PUT")
+        #expect(request?["path"] as? String == "/echo")
+        #expect(request?["body"] as? String == "raw body")
+        let echoed = object?["body"] as? [String: Any]
+        #expect(request?["headers"] as? [[String]] == echoed?["headers"] as? [[String]])
+        let quiet = try Self.run(["--output", "json", "PUT", "/echo"])
+        #expect(try quiet.object()?["request"] == nil)
+    }
+
     @Test func verboseShowsTheTracebackOfAnAppException() throws {
         let quiet = try Self.run(["GET", "/boom"])
         #expect(quiet.status == 2)
