@@ -25,8 +25,8 @@ public enum MultipartPart: Sendable, Hashable {
 }
 
 /// Encodes ``MultipartPart``s as a `multipart/form-data` body (RFC 7578), the way browsers and
-/// httpx do.
-struct MultipartEncoder {
+/// httpx do. `package` so the `asgi` command can show the exact bytes it sends.
+package struct MultipartEncoder {
     /// Encodes `parts`.
     ///
     /// - Parameters:
@@ -34,7 +34,10 @@ struct MultipartEncoder {
     ///   - boundary: The boundary to use as it is; `nil` (the default) for a random one that
     ///     occurs nowhere in the parts.
     /// - Returns: The body, and the `Content-Type` header value that names its boundary.
-    static func encode(_ parts: [MultipartPart], boundary: String? = nil) -> (body: [UInt8], contentType: String) {
+    package static func encode(
+        _ parts: [MultipartPart],
+        boundary: String? = nil
+    ) -> (body: [UInt8], contentType: String) {
         if let boundary {
             encode(parts, nextBoundary: { boundary }, checked: false)
         } else {
