@@ -213,11 +213,15 @@ final class LoopAppCall {
         if cancelled, cancelledByClient || exception == nil { return .failure(.cancelled) }
         if let violation { return .failure(violation) }
         if let exception {
-            let info = context.describe(exception)
-            if call.scope.kind == .http, !protocolState.isHTTPStarted, !call.options.raiseAppExceptions {
-                return .success(.internalServerError(head: call.scope.method == "HEAD"))
+            if call.scope.kind == .http, !call.options.raiseAppExceptions {
+                context.log("Exception in ASGI application\n" + context.describe(exception).traceback)
+                // As a server: the app raised before the response started, so it gets a 500; after
+                // the response was complete (Starlette's error middleware sends its 500, then
+                // re-raises), the response stands and the exception is only logged.
+                if !protocolState.isHTTPStarted { return .success(.internalServerError(head: call.scope.method == "HEAD")) }
+                if protocolState.isComplete { return .success(completed) }
             }
-            return .failure(.appException(info))
+            return .failure(.appException(context.describe(exception)))
         }
         if Py_IsNone(result) == 0 {
             return violation("ASGI callable should return None, but returned '\(Py.describe(result))'.")
@@ -228,7 +232,13 @@ final class LoopAppCall {
         if call.scope.kind == .http, !protocolState.isComplete {
             return violation("ASGI callable returned without completing response.")
         }
-        return .success(call.options.mode == .buffered ? response : BufferedResponse(status: 0, headers: []))
+        return .success(completed)
+    }
+
+    /// The outcome of a call whose response is complete: the gathered response (buffered), or the
+    /// plain end of the call (streaming: the messages were handed over already).
+    private var completed: BufferedResponse {
+        call.options.mode == .buffered ? response : BufferedResponse(status: 0, headers: [])
     }
 
     private func violation(_ message: String) -> Result<BufferedResponse, BridgeFailure> {

@@ -55,7 +55,12 @@ extension LoopContext {
 
     func reportLoopError(_ exception: PyPointer) {
         let info = describe(exception)
-        var line = "swift-asgi-testclient: the event loop caught \(info.type): \(info.message)\n"
+        log("the event loop caught \(info.type): \(info.message)")
+    }
+
+    /// Writes to the test output (standard error), as a server's log would.
+    func log(_ text: String) {
+        var line = "swift-asgi-testclient: " + text + (text.hasSuffix("\n") ? "" : "\n")
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }
