@@ -8,8 +8,3 @@ package enum InboundEvent: Sendable, Equatable {
     case lifespanStartup
     case lifespanShutdown
 }
-
-package enum WebSocketPayload: Sendable, Equatable {
-    case text(String)
-    case bytes([UInt8])
-}

@@ -42,72 +42,88 @@ package struct ProtocolState {
 
     /// Moves the machine on, or says why the message is not allowed now.
     package mutating func accept(_ event: OutboundEvent) -> BridgeFailure? {
-        let type = event.typeName
-        func violation(_ message: String) -> BridgeFailure {
-            .protocolViolation(message: message, messageType: type, state: phase.rawValue)
+        let refusal: String?
+        switch phase {
+        case .httpAwaitingStart, .httpBody, .httpTrailers, .httpComplete: refusal = acceptHTTP(event)
+        case .websocketConnecting, .websocketOpen, .websocketDenial, .websocketClosed: refusal = acceptWebSocket(event)
+        case .lifespanStarting, .lifespanRunning, .lifespanShuttingDown, .lifespanDone: refusal = acceptLifespan(event)
         }
+        return refusal.map { .protocolViolation(message: $0, messageType: event.typeName, state: phase.rawValue) }
+    }
+
+    /// HTTP: start (after an optional debug message), body, trailers if announced, nothing after.
+    private mutating func acceptHTTP(_ event: OutboundEvent) -> String? {
+        let type = event.typeName
         switch (phase, event) {
         case (.httpAwaitingStart, .responseDebug):
             guard advertisesDebug else {
-                return violation("Unexpected ASGI message 'http.response.debug': the extension was not advertised.")
+                return "Unexpected ASGI message 'http.response.debug': the extension was not advertised."
             }
-            guard !sentDebug else {
-                return violation("ASGI message 'http.response.debug' may be sent only once.")
-            }
+            guard !sentDebug else { return "ASGI message 'http.response.debug' may be sent only once." }
             sentDebug = true
         case (.httpAwaitingStart, .responseStart(_, _, let trailers)):
             expectTrailers = trailers
             phase = .httpBody
         case (.httpAwaitingStart, _):
-            return violation("Expected ASGI message 'http.response.start', but got '\(type)'.")
+            return "Expected ASGI message 'http.response.start', but got '\(type)'."
         case (.httpBody, .responseBody(_, let more)):
             if !more { phase = expectTrailers ? .httpTrailers : .httpComplete }
         case (.httpBody, _):
-            return violation("Expected ASGI message 'http.response.body', but got '\(type)'.")
+            return "Expected ASGI message 'http.response.body', but got '\(type)'."
         case (.httpTrailers, .responseTrailers(_, let more)):
             if !more { phase = .httpComplete }
         case (.httpTrailers, _):
-            return violation("Expected ASGI message 'http.response.trailers', but got '\(type)'.")
-        case (.httpComplete, _):
-            return violation("Unexpected ASGI message '\(type)' sent, after response already completed.")
+            return "Expected ASGI message 'http.response.trailers', but got '\(type)'."
+        default:
+            return "Unexpected ASGI message '\(type)' sent, after response already completed."
+        }
+        return nil
+    }
 
+    /// Websockets: accept, close or a denial response first; then send or close; nothing after close.
+    private mutating func acceptWebSocket(_ event: OutboundEvent) -> String? {
+        let type = event.typeName
+        switch (phase, event) {
         case (.websocketConnecting, .websocketAccept):
             phase = .websocketOpen
         case (.websocketConnecting, .websocketClose):
             phase = .websocketClosed
         case (.websocketConnecting, .websocketResponseStart(let status, _)):
             guard advertisesDenial else {
-                return violation(
-                    "Unexpected ASGI message 'websocket.http.response.start': the extension was not advertised."
-                )
+                return "Unexpected ASGI message 'websocket.http.response.start': the extension was not advertised."
             }
-            guard (100...599).contains(status) else {
-                return violation("Invalid HTTP status code '\(status)' in response.")
-            }
+            guard (100...599).contains(status) else { return "Invalid HTTP status code '\(status)' in response." }
             phase = .websocketDenial
         case (.websocketConnecting, _):
-            return violation(
+            return
                 "Expected ASGI message 'websocket.accept', 'websocket.close' or 'websocket.http.response.start' but got '\(type)'."
-            )
         case (.websocketDenial, .websocketResponseBody(_, let more)):
             if !more { phase = .websocketClosed }
         case (.websocketDenial, _):
-            return violation("Expected ASGI message 'websocket.http.response.body' but got '\(type)'.")
-        case (.websocketOpen, .websocketSend), (.websocketOpen, .websocketClose):
-            if case .websocketClose = event { phase = .websocketClosed }
+            return "Expected ASGI message 'websocket.http.response.body' but got '\(type)'."
+        case (.websocketOpen, .websocketSend):
+            break
+        case (.websocketOpen, .websocketClose):
+            phase = .websocketClosed
         case (.websocketOpen, _):
-            return violation("Expected ASGI message 'websocket.send' or 'websocket.close', but got '\(type)'.")
-        case (.websocketClosed, _):
-            return violation("Unexpected ASGI message '\(type)', after sending 'websocket.close'.")
+            return "Expected ASGI message 'websocket.send' or 'websocket.close', but got '\(type)'."
+        default:
+            return "Unexpected ASGI message '\(type)', after sending 'websocket.close'."
+        }
+        return nil
+    }
 
+    /// Lifespan: startup complete or failed; after the server's shutdown, shutdown complete or failed.
+    private mutating func acceptLifespan(_ event: OutboundEvent) -> String? {
+        switch (phase, event) {
         case (.lifespanStarting, .lifespanStartupComplete):
             phase = .lifespanRunning
         case (.lifespanStarting, .lifespanStartupFailed):
             phase = .lifespanDone
         case (.lifespanShuttingDown, .lifespanShutdownComplete), (.lifespanShuttingDown, .lifespanShutdownFailed):
             phase = .lifespanDone
-        case (.lifespanStarting, _), (.lifespanRunning, _), (.lifespanShuttingDown, _), (.lifespanDone, _):
-            return violation("Got invalid state transition on lifespan protocol.")
+        default:
+            return "Got invalid state transition on lifespan protocol."
         }
         return nil
     }

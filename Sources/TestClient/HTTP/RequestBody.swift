@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// A request body and the `Content-Type` it implies.
 struct RequestBody: Sendable {
