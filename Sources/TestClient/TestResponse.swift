@@ -1,7 +1,6 @@
+public import Foundation
 public import HTTPTypes
 import PyASGIBridge
-
-public import Foundation
 
 /// An HTTP response from the app, whole: status, headers and body.
 ///

@@ -6,7 +6,10 @@ import Testing
     typealias Machine = InboundStateMachine<String>
 
     @Test func firstMessagesComeOutInOrderThenTheAppWaits() {
-        var machine = Machine([.httpRequest(body: [1], moreBody: true), .httpRequest(body: [2], moreBody: false)], disconnect: .httpDisconnect)
+        var machine = Machine(
+            [.httpRequest(body: [1], moreBody: true), .httpRequest(body: [2], moreBody: false)],
+            disconnect: .httpDisconnect
+        )
         let result1 = machine.poll()
         #expect(result1.0 == .event(.httpRequest(body: [1], moreBody: true)))
         let result2 = machine.poll()

@@ -1,8 +1,7 @@
+import Foundation
 import Testing
 
 @testable import TestClient
-
-import Foundation
 
 struct CookieJarTests {
     /// A fixed "now": 2024-01-01T00:00:00Z.

@@ -218,7 +218,9 @@ final class LoopAppCall {
                 // As a server: the app raised before the response started, so it gets a 500; after
                 // the response was complete (Starlette's error middleware sends its 500, then
                 // re-raises), the response stands and the exception is only logged.
-                if !protocolState.isHTTPStarted { return .success(.internalServerError(head: call.scope.method == "HEAD")) }
+                if !protocolState.isHTTPStarted {
+                    return .success(.internalServerError(head: call.scope.method == "HEAD"))
+                }
                 if protocolState.isComplete { return .success(completed) }
             }
             return .failure(.appException(context.describe(exception)))

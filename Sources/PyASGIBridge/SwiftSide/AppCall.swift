@@ -80,7 +80,10 @@ package final class AppCall: Sendable {
     /// right after. With a `failure`, every wait on this call fails with it; without one (a stream
     /// read only partly), waits go on to the end of the app call.
     package func leave(failing failure: BridgeFailure? = nil) {
-        typealias Waiters = (Producer?, (ResponseWaiter, BufferedStateMachine<ResponseWaiter>.Outcome)?, (EventWaiter, StreamingStateMachine<EventWaiter>.Next)?)
+        typealias Waiters = (
+            Producer?, (ResponseWaiter, BufferedStateMachine<ResponseWaiter>.Outcome)?,
+            (EventWaiter, StreamingStateMachine<EventWaiter>.Next)?
+        )
         let (producer, buffered, streaming) = state.withLock { state -> Waiters in
             let producer = state.inbound.clientLeaves()
             guard let failure else { return (producer, nil, nil) }

@@ -1,6 +1,5 @@
-import PyASGIBridge
-
 public import Foundation
+import PyASGIBridge
 
 /// A cookie as a ``CookieJar`` stores it (RFC 6265, section 5.3).
 ///

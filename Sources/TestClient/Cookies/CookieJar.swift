@@ -1,6 +1,5 @@
-import PyASGIBridge
-
 public import Foundation
+import PyASGIBridge
 
 /// An RFC 6265 cookie store: it takes `Set-Cookie` response headers and gives the `Cookie`
 /// header for a request, honouring domain, path, `Secure` and expiry.

@@ -1,6 +1,5 @@
-import PyASGIBridge
-
 import Foundation
+import PyASGIBridge
 
 /// Host and path rules of RFC 6265, section 5.1.
 enum CookieMatching {

@@ -1,6 +1,5 @@
-import PyASGIBridge
-
 import Foundation
+import PyASGIBridge
 
 /// A `Set-Cookie` header value, parsed per RFC 6265, section 5.2.
 struct SetCookieParser {

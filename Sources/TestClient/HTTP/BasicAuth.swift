@@ -1,6 +1,5 @@
-public import HTTPTypes
-
 import Foundation
+public import HTTPTypes
 
 extension HTTPField {
     /// An `Authorization: Basic …` field for `user` and `password` (RFC 7617, UTF-8).

@@ -19,7 +19,12 @@ extension Redirect {
             next.headers[.contentLength] = nil
             next.headers[.transferEncoding] = nil
         }
-        let redirect = Redirect(location: location, from: request.path, headers: next.headers, base: configuration.origin)
+        let redirect = Redirect(
+            location: location,
+            from: request.path,
+            headers: next.headers,
+            base: configuration.origin
+        )
         (next.path, next.headers, next.query) = (redirect.target, redirect.headers, [])
         return next
     }

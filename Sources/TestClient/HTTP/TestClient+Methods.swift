@@ -1,6 +1,5 @@
-public import HTTPTypes
-
 public import Foundation
+public import HTTPTypes
 
 // The per-method shortcuts. Arguments follow an HTTP message: path, `query:`, `headers:`, then the
 // body (`body:`, `json:` or `form:`), then options.

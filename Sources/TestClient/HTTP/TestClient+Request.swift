@@ -5,7 +5,11 @@ extension TestClient {
     /// The request every public request method forwards to: one exchange, and the redirects it leads
     /// to when followed (301/302 turn a non-GET/HEAD into a GET without body, 303 turns anything but
     /// HEAD into GET, 307/308 keep method and body).
-    func execute(_ request: ClientRequest, timeout: Duration?, followRedirects: Bool? = nil) async throws -> TestResponse {
+    func execute(
+        _ request: ClientRequest,
+        timeout: Duration?,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
         var request = request
         var response = try await exchange(request, timeout: timeout)
         guard followRedirects ?? configuration.followRedirects else { return response }

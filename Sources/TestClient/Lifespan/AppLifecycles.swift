@@ -69,7 +69,13 @@ final class AppLifecycles: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let now = state.withLock { state in
-                    Self.decide(&state.entries, app, mode: mode, waiter: (id, continuation), cancelled: Task.isCancelled)
+                    Self.decide(
+                        &state.entries,
+                        app,
+                        mode: mode,
+                        waiter: (id, continuation),
+                        cancelled: Task.isCancelled
+                    )
                 }
                 if let now { continuation.resume(returning: now) }
             }

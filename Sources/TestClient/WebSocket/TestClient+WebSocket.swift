@@ -1,7 +1,6 @@
+import Foundation
 public import HTTPTypes
 import PyASGIBridge
-
-import Foundation
 
 extension TestClient {
     /// Opens a websocket to the app, runs `body` with it, and closes it (code 1000) if `body` left

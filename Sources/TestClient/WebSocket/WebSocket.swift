@@ -1,7 +1,6 @@
+public import Foundation
 public import HTTPTypes
 import PyASGIBridge
-
-public import Foundation
 
 /// An open websocket to the app, from
 /// ``TestClient/websocket(_:query:subprotocols:headers:timeout:isolation:_:)``.
