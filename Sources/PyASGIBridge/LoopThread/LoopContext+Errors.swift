@@ -25,7 +25,7 @@ extension LoopContext {
     }
 
     static func fetchError(describe: ((PyPointer) -> PythonExceptionInfo)? = nil) -> PythonExceptionInfo? {
-        withPendingException { value in
+        Py.withPendingException { value in
             describe?(value)
                 ?? PythonExceptionInfo(
                     type: Py.typeName(value),
@@ -33,24 +33,6 @@ extension LoopContext {
                     traceback: Py.describe(value)
                 )
         }
-    }
-
-    /// Takes the pending Python error (clearing it) and gives `body` the exception object, its
-    /// traceback attached; nil when no error is set.
-    static func withPendingException<Result>(_ body: (PyPointer) -> Result) -> Result? {
-        var type: PyPointer?
-        var value: PyPointer?
-        var traceback: PyPointer?
-        PyErr_Fetch(&type, &value, &traceback)
-        PyErr_NormalizeException(&type, &value, &traceback)
-        defer {
-            Py_DecRef(type)
-            Py_DecRef(value)
-            Py_DecRef(traceback)
-        }
-        guard let value else { return nil }
-        if let traceback { PyException_SetTraceback(value, traceback) }
-        return body(value)
     }
 
     func reportLoopError(_ exception: PyPointer) {

@@ -108,6 +108,20 @@ enum Py {
 
     /// Takes the pending Python error (clearing it) as `Type: message`; nil when none is set.
     static func takeErrorSummary() -> String? {
+        withPendingException { value in
+            let name = typeName(value)
+            guard let text = PyRef(owned: PyObject_Str(value)) else {
+                PyErr_Clear()
+                return name
+            }
+            let message = escapedString(text.pointer) ?? ""
+            return message.isEmpty ? name : "\(name): \(message)"
+        }
+    }
+
+    /// Takes the pending Python error (clearing it) and gives `body` the exception object, its
+    /// traceback attached; nil when no error is set. The one place that takes the pending error.
+    static func withPendingException<Result>(_ body: (PyPointer) -> Result) -> Result? {
         var type: PyPointer?
         var value: PyPointer?
         var traceback: PyPointer?
@@ -119,13 +133,8 @@ enum Py {
             Py_DecRef(traceback)
         }
         guard let value else { return nil }
-        let name = typeName(value)
-        guard let text = PyRef(owned: PyObject_Str(value)) else {
-            PyErr_Clear()
-            return name
-        }
-        let message = escapedString(text.pointer) ?? ""
-        return message.isEmpty ? name : "\(name): \(message)"
+        if let traceback { PyException_SetTraceback(value, traceback) }
+        return body(value)
     }
 
     static func typeName(_ object: PyPointer) -> String {

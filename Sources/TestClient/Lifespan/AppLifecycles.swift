@@ -180,17 +180,7 @@ final class AppLifecycles: Sendable {
 
     /// A client leaves; the last one runs shutdown (and gets its failure).
     func leave(_ app: LoadedAppID) async throws {
-        let runner = state.withLock { state -> LifespanRunner?? in
-            guard case .running(var running) = state.entries[app] else { return nil }
-            running.members -= 1
-            guard running.members == 0 else {
-                state.entries[app] = .running(running)
-                return nil
-            }
-            state.entries[app] = .stopping(waiters: [:])
-            return .some(running.runner)
-        }
-        guard let runner else { return }
+        guard let runner = depart(app, last: .stopping(waiters: [:])) else { return }
         defer { settle(app, with: nil, waiters: .retry) }
         try await runner?.shutdown()
     }
@@ -198,16 +188,21 @@ final class AppLifecycles: Sendable {
     /// A client was dropped without `close()`: it leaves without a shutdown handshake; the last one
     /// ends the lifespan call.
     func abandon(_ app: LoadedAppID) {
-        let runner = state.withLock { state -> LifespanRunner?? in
+        if let runner = depart(app, last: nil) { runner?.abandon() }
+    }
+
+    /// One member fewer. When it was the last, the entry becomes `last` and the running lifespan
+    /// (nil if unsupported) is returned, for the caller to end; otherwise nil.
+    private func depart(_ app: LoadedAppID, last: Entry?) -> LifespanRunner?? {
+        state.withLock { state -> LifespanRunner?? in
             guard case .running(var running) = state.entries[app] else { return nil }
             running.members -= 1
             guard running.members == 0 else {
                 state.entries[app] = .running(running)
                 return nil
             }
-            state.entries[app] = nil
+            state.entries[app] = last
             return .some(running.runner)
         }
-        if let runner { runner?.abandon() }
     }
 }
