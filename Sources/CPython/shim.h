@@ -10,38 +10,23 @@
 // Singletons and exception types are C globals (or macros over them), which Swift 6 rejects as
 // shared mutable state; these accessors return the same objects.
 static inline PyObject *shim_None(void) { return Py_None; }
-static inline PyObject *shim_True(void) { return Py_True; }
-static inline PyObject *shim_False(void) { return Py_False; }
 static inline PyObject *shim_Bool(int value) { return value ? Py_True : Py_False; }
 
 static inline PyObject *shim_Exc_RuntimeError(void) { return PyExc_RuntimeError; }
 static inline PyObject *shim_Exc_TypeError(void) { return PyExc_TypeError; }
-static inline PyObject *shim_Exc_ValueError(void) { return PyExc_ValueError; }
-static inline PyObject *shim_Exc_OSError(void) { return PyExc_OSError; }
-static inline PyObject *shim_Exc_ImportError(void) { return PyExc_ImportError; }
-static inline PyObject *shim_Exc_Exception(void) { return PyExc_Exception; }
-static inline PyObject *shim_Exc_BaseException(void) { return PyExc_BaseException; }
-static inline PyObject *shim_Exc_KeyboardInterrupt(void) { return PyExc_KeyboardInterrupt; }
-static inline PyObject *shim_Exc_SystemExit(void) { return PyExc_SystemExit; }
 
 // Type checks are function-like macros.
 static inline int shim_Unicode_Check(PyObject *o) { return PyUnicode_Check(o); }
 static inline int shim_Bytes_Check(PyObject *o) { return PyBytes_Check(o); }
-static inline int shim_ByteArray_Check(PyObject *o) { return PyByteArray_Check(o); }
 static inline int shim_Long_Check(PyObject *o) { return PyLong_Check(o); }
 static inline int shim_Bool_Check(PyObject *o) { return PyBool_Check(o); }
 static inline int shim_Dict_Check(PyObject *o) { return PyDict_Check(o); }
-static inline int shim_List_Check(PyObject *o) { return PyList_Check(o); }
 static inline int shim_Tuple_Check(PyObject *o) { return PyTuple_Check(o); }
-static inline int shim_Float_Check(PyObject *o) { return PyFloat_Check(o); }
-static inline int shim_Exception_Check(PyObject *o) { return PyExceptionInstance_Check(o); }
 
 // Unchecked accessors that are macros.
 static inline PyObject *shim_Tuple_GetItem(PyObject *t, Py_ssize_t i) { return PyTuple_GET_ITEM(t, i); }
 static inline void shim_Tuple_SetItem(PyObject *t, Py_ssize_t i, PyObject *v) { PyTuple_SET_ITEM(t, i, v); }
-static inline PyObject *shim_List_GetItem(PyObject *l, Py_ssize_t i) { return PyList_GET_ITEM(l, i); }
 static inline void shim_List_SetItem(PyObject *l, Py_ssize_t i, PyObject *v) { PyList_SET_ITEM(l, i, v); }
-static inline Py_ssize_t shim_List_Size(PyObject *l) { return PyList_GET_SIZE(l); }
 static inline Py_ssize_t shim_Tuple_Size(PyObject *t) { return PyTuple_GET_SIZE(t); }
 static inline char *shim_Bytes_AsString(PyObject *b) { return PyBytes_AS_STRING(b); }
 static inline Py_ssize_t shim_Bytes_Size(PyObject *b) { return PyBytes_GET_SIZE(b); }

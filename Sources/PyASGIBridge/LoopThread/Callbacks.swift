@@ -22,6 +22,8 @@ enum Callbacks {
         return definition
     }
 
+    /// The object a capsule holds. Unretained: the capsule owns a reference for as long as the
+    /// function bound to it exists, which is at least as long as this call.
     static func object<T: AnyObject>(_ capsule: PyPointer?, as type: T.Type) -> T {
         Unmanaged<T>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).takeUnretainedValue()
     }

@@ -122,6 +122,7 @@ final class LoopContext {
 
     /// Runs the loop; never returns.
     func runForever() -> Never {
+        // Unretained: the context is retained for the life of the process by `makeLoop()`'s capsule.
         guard let capsule = PyRef(owned: PyCapsule_New(Unmanaged.passUnretained(self).toOpaque(), nil, nil)),
             let report = PyRef(owned: PyCFunction_NewEx(Callbacks.reportLoopError, capsule.pointer, nil)),
             let run = PyRef(owned: PyObject_GetAttrString(glue, "run_forever"))

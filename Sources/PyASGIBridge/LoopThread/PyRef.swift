@@ -11,11 +11,6 @@ struct PyRef: ~Copyable {
         self.pointer = pointer
     }
 
-    init(borrowed pointer: PyPointer) {
-        Py_IncRef(pointer)
-        self.pointer = pointer
-    }
-
     /// Gives the reference away (to a function that steals it).
     consuming func take() -> PyPointer {
         let pointer = self.pointer

@@ -59,6 +59,7 @@ package final class PythonRuntime: Sendable {
 
     private enum Startup {
         case idle
+        /// Unsafe continuations: each is resumed once, by `finishStartup`, which empties the list.
         case starting([UnsafeContinuation<PythonRuntime, any Error>])
         case started(PythonRuntime)
         case failed(BridgeFailure)

@@ -67,6 +67,7 @@ package final class AppCall: Sendable {
     /// Waits until the app waits in `receive()` with nothing queued: the moment to produce the next
     /// chunk of a streamed request body. False once the call is over for the client.
     package func waitForDemand() async -> Bool {
+        // Unsafe continuation: resumed once, by whichever action the machine hands it to.
         await withUnsafeContinuation { producer in
             if let now = state.withLock({ $0.inbound.waitForDemand(producer) }) {
                 producer.resume(returning: now)
@@ -145,6 +146,7 @@ package final class AppCall: Sendable {
         }
         defer { if let alarm { Watchdog.shared.cancel(alarm) } }
         return try await withTaskCancellationHandler {
+            // Unsafe continuation: resumed once, here or by the one action the machine hands it to.
             try await withUnsafeThrowingContinuation { continuation in
                 if let now = install(continuation) {
                     continuation.resume(with: now.mapError { $0 })
