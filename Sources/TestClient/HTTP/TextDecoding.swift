@@ -19,7 +19,7 @@ enum TextDecoding {
     static func decode(_ bytes: [UInt8], contentType: String?) -> String {
         switch charset(of: contentType) {
         case "iso-8859-1", "latin-1", "latin1", "l1", "windows-1252", "cp1252":
-            return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+            return latin1(bytes)
         case "us-ascii", "ascii":
             return String(decoding: bytes.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
         case "utf-16", "utf-16le", "utf-16be":
@@ -34,5 +34,10 @@ enum TextDecoding {
         default:
             return String(decoding: bytes, as: UTF8.self)
         }
+    }
+
+    /// Bytes as ISO 8859-1 text (every byte a character), as header values are read.
+    static func latin1(_ bytes: [UInt8]) -> String {
+        String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
     }
 }
