@@ -91,7 +91,8 @@ public struct TestClientTransport: ClientTransport {
             for try await chunk in exchange.body { bytes += chunk }
             return (response, HTTPBody(bytes))
         }
-        let length: HTTPBody.Length = exchange.headers[.contentLength].flatMap { Int64($0) }.map { .known($0) } ?? .unknown
+        let length: HTTPBody.Length =
+            exchange.headers[.contentLength].flatMap { Int64($0) }.map { .known($0) } ?? .unknown
         return (response, HTTPBody(exchange.body, length: length, iterationBehavior: .single))
     }
 

@@ -8,7 +8,9 @@ import Testing
 /// diff of the generated client: that is the contract change.
 struct DriftTests {
     @Test func theServedOpenAPIDocumentIsTheCommittedOne() async throws {
-        let committedURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("openapi.json")
+        let committedURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "openapi.json"
+        )
         let committed = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: committedURL))
         let served = try await withTestClient(app: ContractService.app) { client in
             let response = try await client.get("/openapi.json")

@@ -51,7 +51,10 @@ struct URLSessionAdapterTests {
             let item = try JSONDecoder().decode(Item.self, from: data)
             #expect(item.name == "pen" && item.tags == ["office"])
 
-            var components = URLComponents(url: client.baseURL.appendingPathComponent("items"), resolvingAgainstBaseURL: false)!
+            var components = URLComponents(
+                url: client.baseURL.appendingPathComponent("items"),
+                resolvingAgainstBaseURL: false
+            )!
             components.queryItems = [URLQueryItem(name: "tag", value: "office")]
             let (listed, _) = try await session.data(from: components.url!)
             #expect(try JSONDecoder().decode([Item].self, from: listed) == [item])
@@ -119,6 +122,34 @@ struct URLSessionAdapterTests {
     }
     #endif
 
+    @Test func anAppExceptionFailsTheTask() async throws {
+        try await withSession { client, session in
+            let error = await #expect(throws: (any Error).self) {
+                _ = try await session.data(from: client.baseURL.appendingPathComponent("boom"))
+            }
+            #if !canImport(Darwin)
+            // FoundationNetworking hands the protocol's error over as it is.
+            let testClientError = error as? TestClientError
+            #expect(testClientError?.code == .appException)
+            #expect(testClientError?.pythonException?.message == "the service broke")
+            #else
+            #expect(error != nil)
+            #endif
+        }
+    }
+
+    @Test func anAppExceptionIsA500WhenTheClientAnswersLikeAServer() async throws {
+        var configuration = TestClientConfiguration()
+        configuration.raiseAppExceptions = false
+        try await withTestClient(app: ContractService.app, configuration: configuration) { client in
+            let session = URLSession(configuration: .testClient(client))
+            defer { session.finishTasksAndInvalidate() }
+            let (data, response) = try await session.data(from: client.baseURL.appendingPathComponent("boom"))
+            #expect((response as? HTTPURLResponse)?.statusCode == 500)
+            #expect(String(decoding: data, as: UTF8.self) == "Internal Server Error")
+        }
+    }
+
     @Test func aTestServerURLWithoutALiveClientFailsAtOnce() async throws {
         try await withSession { client, session in
             var components = URLComponents(url: client.baseURL, resolvingAgainstBaseURL: false)!
@@ -140,7 +171,9 @@ struct URLSessionAdapterTests {
                 create.httpBody = Data(#"{"name": "first", "price": 1}"#.utf8)
                 _ = try await firstSession.data(for: create)
 
-                let (secondItems, _) = try await secondSession.data(from: second.baseURL.appendingPathComponent("items"))
+                let (secondItems, _) = try await secondSession.data(
+                    from: second.baseURL.appendingPathComponent("items")
+                )
                 #expect(try JSONDecoder().decode([Item].self, from: secondItems).isEmpty)
                 // Routing is by URL: the first session reaches the second app through its base URL.
                 let (viaOther, _) = try await firstSession.data(from: second.baseURL.appendingPathComponent("items"))
@@ -156,8 +189,13 @@ struct URLSessionAdapterTests {
             let (chunks, collector) = ChunkCollector.make()
             let session = URLSession(configuration: .testClient(client), delegate: collector, delegateQueue: nil)
             defer { session.finishTasksAndInvalidate() }
-            var components = URLComponents(url: client.baseURL.appendingPathComponent("events"), resolvingAgainstBaseURL: false)!
-            components.queryItems = [URLQueryItem(name: "count", value: "3"), URLQueryItem(name: "gate_name", value: "g")]
+            var components = URLComponents(
+                url: client.baseURL.appendingPathComponent("events"),
+                resolvingAgainstBaseURL: false
+            )!
+            components.queryItems = [
+                URLQueryItem(name: "count", value: "3"), URLQueryItem(name: "gate_name", value: "g"),
+            ]
             session.dataTask(with: components.url!).resume()
 
             var received = Data()
@@ -198,7 +236,10 @@ struct URLSessionAdapterTests {
             let (_, collector) = ChunkCollector.make()
             let session = URLSession(configuration: .testClient(client), delegate: collector, delegateQueue: nil)
             defer { session.finishTasksAndInvalidate() }
-            var components = URLComponents(url: client.baseURL.appendingPathComponent("events"), resolvingAgainstBaseURL: false)!
+            var components = URLComponents(
+                url: client.baseURL.appendingPathComponent("events"),
+                resolvingAgainstBaseURL: false
+            )!
             components.queryItems = [URLQueryItem(name: "count", value: "50")]
             let (data, _) = try await session.data(from: components.url!)
             let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
