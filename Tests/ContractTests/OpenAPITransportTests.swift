@@ -92,6 +92,25 @@ struct OpenAPITransportTests {
         }
     }
 
+    @Test func cancellingAReadDisconnectsTheApp() async throws {
+        try await withContractAPI { _, api in
+            let (firstTick, signal) = AsyncStream<Void>.makeStream()
+            let reader = Task {
+                let body = try await api.ticker().ok.body.applicationJsonl
+                for try await _ in body.asDecodedJSONLines(of: Components.Schemas.Event.self) {
+                    signal.yield()
+                }
+            }
+            var ticks = firstTick.makeAsyncIterator()
+            _ = await ticks.next()
+            reader.cancel()
+            let outcome = await reader.result
+            #expect(throws: CancellationError.self) { try outcome.get() }
+            let report = try await api.tickerReport().ok.body.json
+            #expect(report.stopped)
+        }
+    }
+
     /// Reads one event of the endless ticker, then lets the body go.
     private func readFirstTick(_ api: Client) async throws {
         let body = try await api.ticker().ok.body.applicationJsonl

@@ -224,6 +224,13 @@ final class ExchangeCall: Sendable {
     /// The next non-empty body chunk; nil once the app call has ended after a complete response.
     func nextChunk() async throws -> [UInt8]? {
         while !state.withLock({ $0.over }) {
+            if Task.isCancelled {
+                // nextEvent returns queued chunks without looking at cancellation: a reader of an
+                // endless stream would never stop.
+                connection.abort(.cancelled)
+                finish()
+                throw CancellationError()
+            }
             let event: OutboundEvent?
             do {
                 event = try await connection.nextEvent(timeout: timeout, waitingFor: "the next body chunk")
