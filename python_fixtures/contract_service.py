@@ -120,6 +120,8 @@ def create_app() -> FastAPI:
             if chunk:
                 chunks += 1
                 data += chunk
+                # Lets a client that waits on GET /gates/{name}:{n} know the app has read n chunks.
+                gate(f"{name}:{chunks}").set()
         blobs[name] = bytes(data)
         return BlobReceipt(name=name, size=len(data), chunks=chunks, sha256=hashlib.sha256(data).hexdigest())
 
@@ -147,6 +149,12 @@ def create_app() -> FastAPI:
     @app.post("/gates/{name}", operation_id="openGate", status_code=204)
     async def open_gate(name: str) -> Response:
         gate(name).set()
+        return Response(status_code=204)
+
+    @app.get("/gates/{name}", operation_id="awaitGate", status_code=204)
+    async def await_gate(name: str) -> Response:
+        """Returns once the gate is open."""
+        await gate(name).wait()
         return Response(status_code=204)
 
     @app.get("/ticker", operation_id="ticker")

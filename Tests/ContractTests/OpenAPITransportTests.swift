@@ -5,6 +5,33 @@ import TestClient
 import TestClientOpenAPI
 import Testing
 
+/// Two chunks, the second one made only after `gate` (opened by the app) has been passed.
+private struct GatedChunks: AsyncSequence, Sendable {
+    typealias Element = ArraySlice<UInt8>
+    let api: Client
+    let gate: String
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let chunks: GatedChunks
+        var sent = 0
+
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            defer { sent += 1 }
+            switch sent {
+            case 0:
+                return ArraySlice("first ".utf8)
+            case 1:
+                _ = try await chunks.api.awaitGate(path: .init(name: chunks.gate)).noContent
+                return ArraySlice("second".utf8)
+            default:
+                return nil
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: self) }
+}
+
 /// The client swift-openapi-generator made from the service's own document (Generated/), sending
 /// through `TestClientTransport`.
 struct OpenAPITransportTests {
@@ -65,6 +92,21 @@ struct OpenAPITransportTests {
 
             let missing = try await api.downloadBlob(path: .init(name: "nothing")).notFound.body.json
             #expect(missing.detail == "No blob nothing.")
+        }
+    }
+
+    @Test func aRequestBodyIsPulledAsTheAppReadsIt() async throws {
+        try await withContractAPI { _, api in
+            // The second chunk is made only once the app has read the first: a transport that
+            // collected the body before calling the app would wait here until it timed out.
+            let body = HTTPBody(
+                GatedChunks(api: api, gate: "gated:1"),
+                length: .unknown,
+                iterationBehavior: .single
+            )
+            let receipt = try await api.uploadBlob(path: .init(name: "gated"), body: .binary(body)).ok.body.json
+            #expect(receipt.chunks == 2)
+            #expect(receipt.size == "first second".utf8.count)
         }
     }
 

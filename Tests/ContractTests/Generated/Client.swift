@@ -710,6 +710,72 @@ internal struct Client: APIProtocol {
             }
         )
     }
+    /// Await Gate
+    ///
+    /// Returns once the gate is open.
+    ///
+    /// - Remark: HTTP `GET /gates/{name}`.
+    /// - Remark: Generated from `#/paths//gates/{name}/get(awaitGate)`.
+    internal func awaitGate(_ input: Operations.AwaitGate.Input) async throws -> Operations.AwaitGate.Output {
+        try await client.send(
+            input: input,
+            forOperation: Operations.AwaitGate.id,
+            serializer: { input in
+                let path = try converter.renderedPath(
+                    template: "/gates/{}",
+                    parameters: [
+                        input.path.name
+                    ]
+                )
+                var request: HTTPTypes.HTTPRequest = .init(
+                    soar_path: path,
+                    method: .get
+                )
+                suppressMutabilityWarning(&request)
+                converter.setAcceptHeader(
+                    in: &request.headerFields,
+                    contentTypes: input.headers.accept
+                )
+                return (request, nil)
+            },
+            deserializer: { response, responseBody in
+                switch response.status.code {
+                case 204:
+                    return .noContent(.init())
+                case 422:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Operations.AwaitGate.Output.UnprocessableContent.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.HTTPValidationError.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .json(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .unprocessableContent(.init(body: body))
+                default:
+                    return .undocumented(
+                        statusCode: response.status.code,
+                        .init(
+                            headerFields: response.headerFields,
+                            body: responseBody
+                        )
+                    )
+                }
+            }
+        )
+    }
     /// Open Gate
     ///
     /// - Remark: HTTP `POST /gates/{name}`.

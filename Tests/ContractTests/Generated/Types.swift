@@ -45,6 +45,13 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /events`.
     /// - Remark: Generated from `#/paths//events/get(streamEvents)`.
     func streamEvents(_ input: Operations.StreamEvents.Input) async throws -> Operations.StreamEvents.Output
+    /// Await Gate
+    ///
+    /// Returns once the gate is open.
+    ///
+    /// - Remark: HTTP `GET /gates/{name}`.
+    /// - Remark: Generated from `#/paths//gates/{name}/get(awaitGate)`.
+    func awaitGate(_ input: Operations.AwaitGate.Input) async throws -> Operations.AwaitGate.Output
     /// Open Gate
     ///
     /// - Remark: HTTP `POST /gates/{name}`.
@@ -172,6 +179,21 @@ extension APIProtocol {
     ) async throws -> Operations.StreamEvents.Output {
         try await streamEvents(Operations.StreamEvents.Input(
             query: query,
+            headers: headers
+        ))
+    }
+    /// Await Gate
+    ///
+    /// Returns once the gate is open.
+    ///
+    /// - Remark: HTTP `GET /gates/{name}`.
+    /// - Remark: Generated from `#/paths//gates/{name}/get(awaitGate)`.
+    internal func awaitGate(
+        path: Operations.AwaitGate.Input.Path,
+        headers: Operations.AwaitGate.Input.Headers = .init()
+    ) async throws -> Operations.AwaitGate.Output {
+        try await awaitGate(Operations.AwaitGate.Input(
+            path: path,
             headers: headers
         ))
     }
