@@ -60,6 +60,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PyASGIBridgeTests",
+            dependencies: ["PyASGIBridge"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TestClientTests",
             dependencies: [
                 "TestClient",

@@ -29,8 +29,9 @@ async def items(request: Request):
     return JSONResponse(store)
 
 
-async def echo(websocket: WebSocket):
-    await websocket.accept()
+async def echo(websocket: WebSocket, accept: bool = True):
+    if accept:
+        await websocket.accept()
     try:
         while True:
             text = await websocket.receive_text()
@@ -47,6 +48,52 @@ async def binary(request: Request):
     return Response(bytes(range(256)), media_type="application/octet-stream")
 
 
+async def echo_request(request: Request):
+    """The request as the app received it, for checking what `asgi -v` says it sent."""
+    body = await request.body()
+    return JSONResponse({
+        "method": request.method,
+        "path": request.url.path,
+        "query": request.url.query,
+        "headers": [[name.decode("latin-1"), value.decode("latin-1")] for name, value in request.scope["headers"]],
+        "body": body.decode("utf-8", "replace"),
+    })
+
+
+async def status(request: Request):
+    code = request.path_params["code"]
+    headers = {"location": "/"} if 300 <= code < 400 else None
+    return PlainTextResponse("status %d" % code, status_code=code, headers=headers)
+
+
+async def boom(request: Request):
+    raise RuntimeError("boom from the demo app")
+
+
+async def collect(websocket: WebSocket):
+    """Replies once, to the line "end", with every line before it, then closes: a client that
+    waits for a reply to each line loses all but the first."""
+    await websocket.accept()
+    lines = []
+    while (text := await websocket.receive_text()) != "end":
+        lines.append(text)
+    await websocket.send_text("got: %s" % ", ".join(lines))
+    await websocket.close(1000)
+
+
+async def greet(websocket: WebSocket):
+    """Speaks first, before the client sends anything, then echoes."""
+    await websocket.accept()
+    await websocket.send_text("ready")
+    await echo(websocket, accept=False)
+
+
+async def close_with(websocket: WebSocket):
+    code = websocket.path_params["code"]
+    await websocket.accept()
+    await websocket.close(code, reason="closing with %d" % code)
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app):
     yield {"items": [{"name": "notebook"}]}
@@ -59,7 +106,13 @@ app = Starlette(
         Route("/items", items, methods=["GET", "POST"]),
         Route("/moved", moved),
         Route("/binary", binary),
+        Route("/echo", echo_request, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        Route("/status/{code:int}", status),
+        Route("/boom", boom),
         WebSocketRoute("/ws", echo),
+        WebSocketRoute("/ws/collect", collect),
+        WebSocketRoute("/ws/greet", greet),
+        WebSocketRoute("/ws/close/{code:int}", close_with),
     ],
     lifespan=lifespan,
 )

@@ -1,5 +1,6 @@
 """Apps that break the ASGI protocol on purpose, one route per rule, and a seeded fault generator."""
 import asyncio
+import os
 import random
 import sys
 
@@ -118,6 +119,8 @@ def _messages(rng):
         [(b"bad name", b"1")],
     ]
     bodies = [b"", b"data", "text", None, 5, bytearray(b"ba")]
+    # Bytes-like bodies uvicorn serves, and a buffer that cannot be read (issue 12, point 4).
+    bodies += [memoryview(b"mv"), memoryview(b"s-t-r")[::2], _released_view(), [1, 2]]
     kinds = [
         lambda: {"type": "http.response.start", "status": status, "headers": rng.choice(header_sets)},
         lambda: {"type": "http.response.body", "body": rng.choice(bodies), "more_body": rng.choice([True, False, None, "yes"])},
@@ -130,6 +133,26 @@ def _messages(rng):
         lambda: dict(BODY),
     ]
     return [rng.choice(kinds)() for _ in range(rng.randint(0, 5))]
+
+
+def _released_view():
+    view = memoryview(b"released")
+    view.release()
+    return view
+
+
+class _UnprintableFault(Exception):
+    def __str__(self):
+        raise ValueError("no text for you")
+
+
+# Exceptions whose text must survive the trip to Swift (issue 12, point 3): plain, holding a lone
+# surrogate (a surrogateescape'd file name), and one whose __str__ raises.
+_FAULTS = [
+    lambda seed: ValueError("fault %d" % seed),
+    lambda seed: RuntimeError("fault %d in %s" % (seed, os.fsdecode(b"caf\xe9.txt"))),
+    lambda seed: _UnprintableFault(),
+]
 
 
 async def fault(seed, receive, send):
@@ -145,7 +168,7 @@ async def fault(seed, receive, send):
         elif action < 0.15:
             await asyncio.sleep(0)
         elif action < 0.18:
-            raise ValueError("fault %d" % seed)
+            raise rng.choice(_FAULTS)(seed)
         try:
             await send(message)
         except (RuntimeError, OSError):

@@ -31,8 +31,13 @@ public struct TestClientConfiguration: Sendable {
     public var httpVersion: String = "1.1"
     /// Keys added to (or replaced in) every HTTP and websocket scope.
     public var scopeOverrides: [String: ASGIValue] = [:]
-    /// How long a request may take, unless the request says otherwise.
+    /// How long a request may take, unless the request says otherwise. Also how long `close()` lets
+    /// the client's running requests, streams and websockets finish before it disconnects them.
     public var timeout: Duration = .seconds(30)
+    /// How long importing the app's module (and calling its factory) may take; ``timeout`` when nil.
+    /// An import cannot be interrupted: past this the client stops waiting, and the app, once
+    /// imported, is let go again.
+    public var importTimeout: Duration?
     /// Whether lifespan runs.
     public var lifespan: LifespanMode = .auto
     /// How long lifespan startup and shutdown may take each.

@@ -1,11 +1,6 @@
+public import Foundation
 public import HTTPTypes
 import PyASGIBridge
-
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 
 /// An HTTP response from the app, whole: status, headers and body.
 ///
@@ -29,7 +24,8 @@ public struct TestResponse: Sendable {
     public let debugInfo: [String: String]?
     /// The method of the request this answers.
     public let method: HTTPRequest.Method
-    /// The path (with query) of the request this answers.
+    /// The target (path with query) of the request this answers; an absolute URL when it went to
+    /// another origin (an absolute target, or a redirect there).
     public let path: String
     /// The redirect responses followed to reach this one, first first.
     public internal(set) var history: [TestResponse] = []
@@ -75,78 +71,6 @@ extension HTTPFields {
         for field in raw {
             guard let name = HTTPField.Name(String(decoding: field.name, as: UTF8.self)) else { continue }
             append(HTTPField(name: name, lenientValue: field.value))
-        }
-    }
-}
-
-enum TextDecoding {
-    static func charset(of contentType: String?) -> String? {
-        guard let contentType else { return nil }
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let parts = parameter.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, trim(parts[0]).lowercased() == "charset" else { continue }
-            return trim(parts[1]).filter { $0 != "\"" }.lowercased()
-        }
-        return nil
-    }
-
-    private static func trim(_ text: Substring) -> Substring {
-        text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed().map { $0 }.reduce(
-            into: Substring()
-        ) { $0.append($1) }
-    }
-
-    static func decode(_ bytes: [UInt8], contentType: String?) -> String {
-        switch charset(of: contentType) {
-        case "iso-8859-1", "latin-1", "latin1", "l1", "windows-1252", "cp1252":
-            return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-        case "us-ascii", "ascii":
-            return String(decoding: bytes.map { $0 < 0x80 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
-        case "utf-16", "utf-16le", "utf-16be":
-            let bigEndian = charset(of: contentType) == "utf-16be"
-            var units: [UInt16] = []
-            for index in stride(from: 0, to: bytes.count - 1, by: 2) {
-                let first = UInt16(bytes[index])
-                let second = UInt16(bytes[index + 1])
-                units.append(bigEndian ? first << 8 | second : second << 8 | first)
-            }
-            return String(decoding: units, as: UTF16.self)
-        default:
-            return String(decoding: bytes, as: UTF8.self)
-        }
-    }
-}
-
-enum ReasonPhrase {
-    /// The RFC 9110 reason phrase of a status code, or "" for an unregistered one.
-    static func standard(_ code: Int) -> String {
-        switch code {
-        case 100: "Continue"
-        case 101: "Switching Protocols"
-        case 200: "OK"
-        case 201: "Created"
-        case 202: "Accepted"
-        case 204: "No Content"
-        case 206: "Partial Content"
-        case 301: "Moved Permanently"
-        case 302: "Found"
-        case 303: "See Other"
-        case 304: "Not Modified"
-        case 307: "Temporary Redirect"
-        case 308: "Permanent Redirect"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 415: "Unsupported Media Type"
-        case 422: "Unprocessable Content"
-        case 429: "Too Many Requests"
-        case 500: "Internal Server Error"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        default: ""
         }
     }
 }

@@ -1,42 +1,136 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs the built `asgi` executable as a newcomer would.
 struct CommandLineTests {
     struct Run {
         var status: Int32
-        var stdout: String
+        var output: Data
         var stderr: String
+        var stdout: String { String(decoding: output, as: UTF8.self) }
+
+        /// The one JSON object of `--output json`.
+        func object() throws -> [String: Any]? {
+            try JSONSerialization.jsonObject(with: output) as? [String: Any]
+        }
+    }
+
+    /// Where the child's standard input comes from.
+    enum Input {
+        /// A pipe that gets these bytes and is then closed (no bytes: an empty pipe).
+        case pipe(Data)
+        case devNull
+        /// No descriptor 0 at all, as some CI runners start commands.
+        case closed
     }
 
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("asgi")
     }
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Run {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// A process for `asgi arguments` in the package root; `NO_COLOR` only when given.
+    static func process(_ arguments: [String], input: Input, environment: [String: String]) -> Process {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        if case .closed = input {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", #"exec "$0" "$@" <&-"#, executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = root
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["NO_COLOR"] = nil
+        process.environment = inherited.merging(environment) { $1 }
+        if case .devNull = input { process.standardInput = FileHandle(forReadingAtPath: "/dev/null") }
+        return process
+    }
+
+    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
+        try run(arguments, input: .pipe(Data(input.utf8)), environment: environment)
+    }
+
+    static func run(_ arguments: [String], input: Input, environment: [String: String] = [:]) throws -> Run {
+        let process = process(arguments, input: input, environment: environment)
         let out = Pipe()
         let err = Pipe()
         let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = stdin
+        if case .pipe = input { process.standardInput = stdin }
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
+        if case .pipe(let bytes) = input {
+            stdin.fileHandleForWriting.write(bytes)
+            try stdin.fileHandleForWriting.close()
+        }
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: output, stderr: String(decoding: error, as: UTF8.self))
+    }
+
+    /// Runs with stdout on a pseudo-terminal, as a user at a terminal sees it (line ends as "\n").
+    static func runOnTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let primary = Terminal.openpt(O_RDWR | O_NOCTTY)
+        try #require(primary >= 0 && Terminal.grantpt(primary) == 0 && Terminal.unlockpt(primary) == 0)
+        defer { close(primary) }
+        let name = try #require(Terminal.ptsname(primary))
+        let secondary = try #require(FileHandle(forUpdatingAtPath: String(cString: name)))
+        let process = process(arguments, input: .pipe(Data()), environment: environment)
+        let err = Pipe()
+        process.standardOutput = secondary
+        process.standardError = err
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try process.run()
+        try secondary.close()
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        // Reading ends with EIO once the child, the last holder of the terminal, has exited.
+        while case let count = read(primary, &chunk, chunk.count), count > 0 { output += chunk[..<count] }
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: output, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         return Run(
             status: process.terminationStatus,
-            stdout: String(decoding: output, as: UTF8.self),
+            output: Data(text.utf8),
             stderr: String(decoding: error, as: UTF8.self)
         )
+    }
+
+    /// The pseudo-terminal calls, which Glibc's Swift module leaves out (they need `_XOPEN_SOURCE`).
+    enum Terminal {
+        #if canImport(Glibc)
+        typealias Call = @convention(c) (Int32) -> Int32
+        static let openpt = function("posix_openpt", as: Call.self)
+        static let grantpt = function("grantpt", as: Call.self)
+        static let unlockpt = function("unlockpt", as: Call.self)
+        static let ptsname = function("ptsname", as: (@convention(c) (Int32) -> UnsafeMutablePointer<CChar>?).self)
+
+        static func function<T>(_ name: String, as type: T.Type) -> T {
+            // RTLD_DEFAULT is a null handle on glibc: search the libraries already loaded.
+            unsafeBitCast(dlsym(nil, name)!, to: type)
+        }
+        #else
+        static let openpt = posix_openpt
+        static let grantpt = Darwin.grantpt
+        static let unlockpt = Darwin.unlockpt
+        static let ptsname = Darwin.ptsname
+        #endif
+    }
+
+    static func temporaryFile(_ name: String, _ contents: String) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try Data(contents.utf8).write(to: file)
+        return file
     }
 
     @Test func executableIsBuilt() {
@@ -58,22 +152,27 @@ struct CommandLineTests {
     @Test func jsonOutputForScripts() throws {
         let run = try Self.run(["POST", "/items", "--json", #"{"name": "pen"}"#, "--output", "json"])
         #expect(run.status == 0)
-        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let object = try run.object()
         #expect(object?["status"] as? Int == 201)
-        #expect(object?["body"] as? String == #"{"name":"pen"}"#)
+        #expect(object?["body"] as? [String: String] == ["name": "pen"])
         let headers = object?["headers"] as? [[String]]
         #expect(headers?.contains(["content-type", "application/json"]) == true)
     }
 
+    @Test func jsonOutputKeepsTextAsAString() throws {
+        let run = try Self.run(["GET", "/hello", "--output", "json"])
+        #expect(try run.object()?["body"] as? String == "Hello, world!")
+    }
+
     @Test func binaryBodyIsBase64() throws {
         let run = try Self.run(["GET", "/binary", "--output", "json"])
-        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let object = try run.object()
         #expect(object?["body_base64"] as? String == Data((0...255).map { UInt8($0) }).base64EncodedString())
     }
 
     @Test func followAndHistory() throws {
         let run = try Self.run(["GET", "/moved", "--follow", "--output", "json"])
-        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let object = try run.object()
         #expect(object?["body"] as? String == "Hello, redirected!")
         let history = object?["history"] as? [[String: Any]]
         #expect(history?.first?["status"] as? Int == 307)
@@ -84,8 +183,7 @@ struct CommandLineTests {
     @Test func queryHeadersCookiesFormAndFiles() throws {
         let hello = try Self.run(["GET", "/hello", "--query", "name=Swift Test", "-H", "X-Trace: 1", "--cookie", "a=1"])
         #expect(hello.stdout.hasSuffix("Hello, Swift Test!\n"))
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("asgi-cli-upload.txt")
-        try Data("file body".utf8).write(to: file)
+        let file = try Self.temporaryFile("asgi-cli-upload.txt", "file body")
         let upload = try Self.run([
             "--app", "python_fixtures.starlette_app:app", "POST", "/upload", "--form", "title=x", "--file",
             "doc=@\(file.path)", "--output", "json",
@@ -95,33 +193,27 @@ struct CommandLineTests {
     }
 
     @Test func dataFromAFile() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("asgi-cli-data.json")
-        try Data(#"{"name": "from file"}"#.utf8).write(to: file)
+        let file = try Self.temporaryFile("asgi-cli-data.json", #"{"name": "from file"}"#)
         let run = try Self.run([
             "POST", "/items", "--data", "@\(file.path)", "-H", "Content-Type: application/json", "--output", "json",
         ])
         #expect(run.status == 0)
-        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let object = try run.object()
         #expect(object?["status"] as? Int == 201)
-        #expect(object?["body"] as? String == #"{"name":"from file"}"#)
-    }
-
-    @Test func websocketMode() throws {
-        let run = try Self.run(["--ws", "/ws"], input: "one\ntwo\n")
-        #expect(run.status == 0)
-        #expect(run.stdout == "echo: one\necho: two\n")
+        #expect(object?["body"] as? [String: String] == ["name": "from file"])
     }
 
     @Test func failuresExitNonZeroWithOneLine() throws {
         let missing = try Self.run(["--app", "python_fixtures.nope:app", "GET", "/"])
-        #expect(missing.status != 0)
+        #expect(missing.status == 2)
         #expect(missing.stderr.hasPrefix("asgi: moduleNotFound:"))
         #expect(missing.stderr.split(separator: "\n").count == 1)
         let raised = try Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/boom"])
-        #expect(raised.status != 0)
+        #expect(raised.status == 2)
         #expect(raised.stderr.contains("ValueError: boom from raw app"))
+        #expect(raised.stderr.split(separator: "\n").count == 1)
         let timeout = try Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/sleep?5", "--timeout", "0.2"])
-        #expect(timeout.status != 0)
+        #expect(timeout.status == 2)
         #expect(timeout.stderr.hasPrefix("asgi: timeout:"))
         let notFound = try Self.run(["GET", "/nope"])
         #expect(notFound.status == 0)  // any response is a success

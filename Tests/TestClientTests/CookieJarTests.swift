@@ -1,12 +1,7 @@
+import Foundation
 import Testing
 
 @testable import TestClient
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 struct CookieJarTests {
     /// A fixed "now": 2024-01-01T00:00:00Z.

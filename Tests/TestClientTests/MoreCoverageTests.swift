@@ -146,8 +146,12 @@ struct BadInputTests {
             ("GET", "/", [("X-Bad\n", "x")], "not an HTTP token"),
             ("BAD METHOD", "/", [], "not an HTTP token"),
             ("GE\nT", "/", [], "not an HTTP token"),
-            ("GET", "no-slash", [], "must start with"),
-            ("GET", "/a b", [], "percent-encode"),
+            ("GET", "/a\tb", [], "U+0009 (TAB)"),
+            ("GET", "/a\u{7F}b", [], "U+007F (DEL)"),
+            ("GET", "gopher://example.com/", [], "unsupported scheme"),
+            ("GET", "http://example.com:http/", [], "invalid port"),
+            ("GET", "/", [("Cookie", "bad name=1")], #"The cookie "bad name" cannot be sent"#),
+            ("GET", "/", [("Cookie", "a=1; flag")], "not a name=value pair"),
         ]
     )
     func refused(method: String, path: String, headers: [(String, String)], message: String) async throws {

@@ -101,6 +101,9 @@ struct FaultSuiteTests {
                     outcomes["response", default: 0] += 1
                 } catch let error as TestClientError {
                     #expect([.protocolViolation, .appException].contains(error.code), "seed \(seed): \(error)")
+                    if error.code == .appException {
+                        #expect(error.pythonException?.traceback.isEmpty == false, "seed \(seed): \(error)")
+                    }
                     outcomes[error.code.description, default: 0] += 1
                 }
             }

@@ -142,6 +142,9 @@ extension PythonException {
 extension TestClientError {
     /// The public form of a bridge failure; cancellation stays `CancellationError`.
     static func from(_ error: any Error, request: String? = nil) -> any Error {
+        if let error = error as? TestClientError, error.request == nil, let request {
+            return error.with(request: request)
+        }
         guard let failure = error as? BridgeFailure else { return error }
         let converted: TestClientError
         switch failure {

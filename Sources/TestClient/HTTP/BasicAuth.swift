@@ -1,10 +1,5 @@
-public import HTTPTypes
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
+public import HTTPTypes
 
 extension HTTPField {
     /// An `Authorization: Basic …` field for `user` and `password` (RFC 7617, UTF-8).

@@ -1,61 +1,56 @@
-/// Resolving a `Location` against the request it answers (RFC 3986 section 5.2, for the parts a
-/// test client needs: absolute URLs are reduced to their path and query).
-enum Redirect {
-    static func resolve(_ location: String, against current: String) -> String {
-        let location = Substring(location)
-        if let colon = location.firstIndex(of: ":"), location[colon...].hasPrefix("://"),
-            location[..<colon].allSatisfy({ $0.isLetter || $0 == "+" || $0 == "-" || $0 == "." })
-        {
-            return pathAndQuery(afterAuthority: location[location.index(colon, offsetBy: 3)...])
-        }
+import HTTPTypes
+
+/// Where a followed redirect leads: its `Location` resolved against the request it answers
+/// (RFC 3986 section 5.2), as the next request's target and headers.
+///
+/// A target on the client's own origin is a path; one on another origin is an absolute URL, which
+/// gives the next scope its `scheme`, `server` and `Host` (``RequestTarget``). A `Host` header the
+/// request carried is dropped when the origin changes, as httpx does.
+struct Redirect: Equatable {
+    /// The next request's target.
+    var target: String
+    /// The next request's headers.
+    var headers: HTTPFields
+
+    /// - Parameters:
+    ///   - location: The `Location` header.
+    ///   - current: The target of the request the redirect answers.
+    ///   - headers: The headers of that request.
+    ///   - base: The client's own origin.
+    init(location: String, from current: String, headers: HTTPFields, base: Origin) {
+        self.headers = headers
+        let (currentOrigin, currentPathAndQuery) = (try? RequestTarget.split(current)) ?? (nil, Substring(current))
+        let previous = currentOrigin ?? base
+        var location = Substring(location)
+        if let hash = location.firstIndex(of: "#") { location = location[..<hash] }
         if location.hasPrefix("//") {
-            return pathAndQuery(afterAuthority: location.dropFirst(2))
+            location = Substring(previous.prefix().prefix { $0 != ":" } + ":" + location)
         }
-        if location.hasPrefix("/") { return String(location) }
-        let currentPath =
-            current.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
-        if location.isEmpty { return current }
-        if location.hasPrefix("?") { return currentPath + location }
-        let directory = currentPath[...(currentPath.lastIndex(of: "/") ?? currentPath.startIndex)]
-        return removeDotSegments(String(directory) + location)
-    }
-
-    /// The authority (`host[:port]`) of an absolute or scheme-relative `Location`, else nil.
-    static func authority(of location: String) -> String? {
-        let rest: Substring
-        if let colon = location.firstIndex(of: ":"), location[colon...].hasPrefix("://") {
-            rest = location[location.index(colon, offsetBy: 3)...]
-        } else if location.hasPrefix("//") {
-            rest = location.dropFirst(2)
-        } else {
-            return nil
-        }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return String(authority.split(separator: "@").last ?? authority)
-    }
-
-    private static func pathAndQuery(afterAuthority rest: Substring) -> String {
-        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
-        return String(rest[start...]).prefixedWithSlash
-    }
-
-    private static func removeDotSegments(_ path: String) -> String {
-        let (pathPart, query) = path.firstIndex(of: "?").map { (path[..<$0], path[$0...]) } ?? (Substring(path), "")
-        var output: [Substring] = []
-        let segments = pathPart.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, segment) in segments.enumerated() {
-            switch segment {
-            case ".": if index == segments.count - 1 { output.append("") }
-            case "..":
-                if output.count > 1 { output.removeLast() }
-                if index == segments.count - 1 { output.append("") }
-            default: output.append(segment)
+        let next: Origin
+        let pathAndQuery: String
+        if RequestTarget.isAbsoluteURL(location) {
+            guard let (origin, path) = try? RequestTarget.split(String(location)), let origin else {
+                // Not a URL a request can go to: the next request refuses it with the reason.
+                target = String(location)
+                return
             }
+            next = origin
+            pathAndQuery = String(path)
+        } else {
+            next = previous
+            pathAndQuery = Self.resolve(location, against: currentPathAndQuery)
         }
-        return output.joined(separator: "/").prefixedWithSlash + query
+        if !next.sameOrigin(as: previous) { self.headers[.hostField] = nil }
+        target = next.sameOrigin(as: base) ? pathAndQuery : next.prefix() + pathAndQuery
     }
-}
 
-extension String {
-    fileprivate var prefixedWithSlash: String { hasPrefix("/") ? self : "/" + self }
+    /// A relative reference (no scheme, no authority) against a path-and-query.
+    static func resolve(_ location: Substring, against current: Substring) -> String {
+        if location.hasPrefix("/") { return String(location) }
+        let currentPath = current.prefix { $0 != "?" }
+        if location.isEmpty { return String(current) }
+        if location.hasPrefix("?") { return String(currentPath + location) }
+        let directory = currentPath[...(currentPath.lastIndex(of: "/") ?? currentPath.startIndex)]
+        return RequestTarget.removeDotSegments(Substring(directory + location))
+    }
 }

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// A request body and the `Content-Type` it implies.
 struct RequestBody: Sendable {
@@ -15,7 +11,7 @@ struct RequestBody: Sendable {
         RequestBody(bytes: bytes ?? [], contentType: nil)
     }
 
-    static func json(_ value: some Encodable & Sendable, encoder: JSONEncoder) throws -> RequestBody {
+    static func json(_ value: some Encodable & Sendable, encoder: JSONEncoder = JSONEncoder()) throws -> RequestBody {
         RequestBody(bytes: Array(try encoder.encode(value)), contentType: "application/json")
     }
 

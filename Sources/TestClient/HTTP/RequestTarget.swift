@@ -1,31 +1,30 @@
 import PyASGIBridge
 
 /// The path and query of a request as the scope carries them: `path` decoded, `raw_path` and
-/// `query_string` as percent-encoded bytes. A query inside the path is kept byte for byte.
+/// `query_string` as percent-encoded bytes, and the origin when the target is an absolute URL.
+///
+/// Targets are taken as httpx takes them: an absolute URL (`https://api.example.com:8443/items`)
+/// names its own origin; a path without a leading slash (`items/3`) and `""` are taken from the
+/// root; characters that cannot stand in a path or query (space, `"`, `<`, non-ASCII, ...) are
+/// percent-encoded, existing `%XX` escapes kept; a fragment is dropped. Only ASCII control
+/// characters, which no request line can carry, are refused.
 struct RequestTarget: Equatable {
     var path: String
     var rawPath: [UInt8]
     var queryString: [UInt8]
+    /// The origin of an absolute URL target; nil for a path, which goes to the client's origin.
+    var origin: Origin?
 
     init(_ target: String, query: [(String, String)], rootPath: String) throws(TestClientError) {
-        var target = Substring(target)
-        if let hash = target.firstIndex(of: "#") { target = target[..<hash] }
-        guard target.first == "/" else {
-            throw TestClientError(.invalidRequest, "The path \"\(target)\" must start with \"/\".")
-        }
-        if let bad = target.unicodeScalars.first(where: { $0.value < 0x21 || $0.value == 0x7F }) {
-            throw TestClientError(
-                .invalidRequest,
-                "The path \"\(target)\" contains the control or space character U+\(String(bad.value, radix: 16, uppercase: true)); percent-encode it."
-            )
-        }
+        let (origin, pathAndQuery) = try Self.split(target)
+        self.origin = origin
         let pathPart: Substring
         var queryBytes: [UInt8] = []
-        if let mark = target.firstIndex(of: "?") {
-            pathPart = target[..<mark]
-            queryBytes = Percent.encode(target[target.index(after: mark)...], keeping: Percent.queryCharacters)
+        if let mark = pathAndQuery.firstIndex(of: "?") {
+            pathPart = pathAndQuery[..<mark]
+            queryBytes = Percent.encode(pathAndQuery[pathAndQuery.index(after: mark)...], keeping: Percent.querySafe)
         } else {
-            pathPart = target
+            pathPart = pathAndQuery
         }
         for (name, value) in query {
             if !queryBytes.isEmpty { queryBytes.append(UInt8(ascii: "&")) }
@@ -33,70 +32,85 @@ struct RequestTarget: Equatable {
             queryBytes.append(UInt8(ascii: "="))
             queryBytes += Percent.encode(Substring(value), keeping: Percent.unreserved)
         }
-        let rawPathPart = Percent.encode(pathPart, keeping: Percent.pathCharacters)
+        let rawPathPart = Percent.encode(pathPart, keeping: Percent.pathSafe)
         let root = Percent.encode(Substring(rootPath), keeping: Percent.pathCharacters)
         self.rawPath = root + rawPathPart
         self.path = rootPath + String(decoding: Percent.decode(rawPathPart), as: UTF8.self)
         self.queryString = queryBytes
     }
+
+    /// The origin a target names, if it is a valid absolute URL; nil otherwise.
+    static func origin(of target: String) -> Origin? {
+        (try? split(target))?.origin
+    }
+
+    /// Splits a target into the origin it names (absolute URLs only) and a path-and-query that
+    /// starts with `/`, the fragment dropped.
+    static func split(_ target: String) throws(TestClientError) -> (origin: Origin?, pathAndQuery: Substring) {
+        for (position, scalar) in target.unicodeScalars.enumerated() where scalar.value < 0x20 || scalar.value == 0x7F {
+            throw TestClientError(
+                .invalidRequest,
+                "The request target \"\(target.debugDescription.dropFirst().dropLast())\" contains the control character \(Self.name(scalar)) at position \(position): no request target can carry it (percent-encode it, as %\(Self.hex(scalar)), if the app should receive it)."
+            )
+        }
+        var rest = Substring(target)
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        guard isAbsoluteURL(rest), let schemeEnd = rest.firstRange(of: "://") else {
+            return (nil, rest.hasPrefix("/") ? rest : "/" + rest)
+        }
+        let scheme = rest[..<schemeEnd.lowerBound].lowercased()
+        let afterScheme = rest[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+        let origin = try Origin(scheme: scheme, authority: afterScheme[..<authorityEnd], url: target)
+        let pathAndQuery = afterScheme[authorityEnd...]
+        return (origin, pathAndQuery.hasPrefix("/") ? Substring(removeDotSegments(pathAndQuery)) : "/" + pathAndQuery)
+    }
+
+    /// RFC 3986 section 5.2.4 on the path of an absolute URL (httpx normalizes those, not relative
+    /// targets, which stay as given).
+    static func removeDotSegments(_ pathAndQuery: Substring) -> String {
+        let (path, query) =
+            pathAndQuery.firstIndex(of: "?").map { (pathAndQuery[..<$0], pathAndQuery[$0...]) } ?? (pathAndQuery, "")
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.contains(where: { $0 == "." || $0 == ".." }) else { return String(pathAndQuery) }
+        var output: [Substring] = []
+        for (index, segment) in segments.enumerated() {
+            switch segment {
+            case ".": if index == segments.count - 1 { output.append("") }
+            case "..":
+                if output.count > 1 { output.removeLast() }
+                if index == segments.count - 1 { output.append("") }
+            default: output.append(segment)
+            }
+        }
+        let joined = output.joined(separator: "/")
+        return (joined.hasPrefix("/") ? joined : "/" + joined) + query
+    }
+
+    /// Whether `text` starts with `scheme://`, the scheme as RFC 3986 spells one (a letter, then
+    /// letters, digits, `+`, `-` and `.`).
+    static func isAbsoluteURL(_ text: Substring) -> Bool {
+        guard let schemeEnd = text.firstRange(of: "://") else { return false }
+        let scheme = text[..<schemeEnd.lowerBound]
+        guard let first = scheme.unicodeScalars.first, first.isASCIILetter else { return false }
+        return scheme.unicodeScalars.allSatisfy {
+            $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)
+        }
+    }
+
+    private static func hex(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return digits.count < 2 ? "0" + digits : digits
+    }
+
+    static func name(_ scalar: Unicode.Scalar) -> String {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
+        let names: [UInt32: String] = [0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 0x7F: "DEL"]
+        return "U+\(padded)" + (names[scalar.value].map { " (\($0))" } ?? "")
+    }
 }
 
-enum Percent {
-    static let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
-    /// Characters kept as they are in a path (RFC 3986 pchar and "/", plus "%" of existing escapes).
-    static let pathCharacters = unreserved.union(Array("!$&'()*+,;=:@/%".utf8))
-    /// Characters kept as they are in a query given inside the path.
-    static let queryCharacters = pathCharacters.union(Array("?".utf8))
-    /// Characters kept in `application/x-www-form-urlencoded` values (space becomes "+").
-    static let formCharacters = unreserved.union(Array("*".utf8))
-
-    static func encode(_ text: Substring, keeping allowed: Set<UInt8>) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if allowed.contains(byte) {
-                result.append(byte)
-            } else {
-                result.append(UInt8(ascii: "%"))
-                result.append(hex[Int(byte >> 4)])
-                result.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return result
-    }
-
-    static func formEncode(_ text: String) -> [UInt8] {
-        encode(Substring(text), keeping: formCharacters.union([UInt8(ascii: " ")])).map {
-            $0 == UInt8(ascii: " ") ? UInt8(ascii: "+") : $0
-        }
-    }
-
-    static func decode(_ bytes: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                result.append(high << 4 | low)
-                index += 3
-            } else {
-                result.append(bytes[index])
-                index += 1
-            }
-        }
-        return result
-    }
-
-    private static let hex = Array("0123456789ABCDEF".utf8)
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
+extension Unicode.Scalar {
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

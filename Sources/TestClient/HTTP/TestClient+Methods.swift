@@ -1,15 +1,35 @@
-public import HTTPTypes
-
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
 public import Foundation
-#endif
+public import HTTPTypes
 
 // The per-method shortcuts. Arguments follow an HTTP message: path, `query:`, `headers:`, then the
 // body (`body:`, `json:` or `form:`), then options.
 
 extension TestClient {
+    /// Sends a request with any method and returns the whole response.
+    /// - Parameters:
+    ///   - method: The method, such as `.get` or `.init("PROPFIND")!`.
+    ///   - path: The path, optionally with a query (`/items?q=a`), kept byte for byte.
+    ///   - query: Pairs appended to the query string, percent-encoded.
+    ///   - headers: Request headers; they replace the client's default headers of the same name.
+    ///   - body: The body bytes.
+    ///   - timeout: How long the app may take; the client's default when nil.
+    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
+    /// - Returns: The response.
+    /// - Throws: ``TestClientError`` for a bad request, an app exception, a protocol violation or a
+    ///   timeout; `CancellationError` when the task is cancelled.
+    @discardableResult
+    public func request(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        try await execute(method, path, query, headers, .raw(body), timeout, followRedirects)
+    }
+
     /// Sends a request whose body is `value` encoded as JSON (`Content-Type: application/json`
     /// unless `headers` sets one).
     /// - Parameters:
@@ -23,6 +43,7 @@ extension TestClient {
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``, and `EncodingError`.
+    @discardableResult
     public func request(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -33,15 +54,7 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(
-            method,
-            path,
-            query: query,
-            headers: headers,
-            body: .json(json, encoder: encoder),
-            timeout: timeout,
-            followRedirects: followRedirects
-        )
+        try await execute(method, path, query, headers, .json(json, encoder: encoder), timeout, followRedirects)
     }
 
     /// Sends a request whose body is `form`, `application/x-www-form-urlencoded`, in order.
@@ -55,6 +68,7 @@ extension TestClient {
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    @discardableResult
     public func request(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -64,15 +78,7 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(
-            method,
-            path,
-            query: query,
-            headers: headers,
-            body: .form(form),
-            timeout: timeout,
-            followRedirects: followRedirects
-        )
+        try await execute(method, path, query, headers, .form(form), timeout, followRedirects)
     }
 
     /// Sends a request whose body is `multipart/form-data`: fields and files together, in order.
@@ -86,6 +92,7 @@ extension TestClient {
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    @discardableResult
     public func request(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -95,18 +102,11 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await send(
-            method,
-            path,
-            query: query,
-            headers: headers,
-            body: .multipart(multipart),
-            timeout: timeout,
-            followRedirects: followRedirects
-        )
+        try await execute(method, path, query, headers, .multipart(multipart), timeout, followRedirects)
     }
 
     /// Sends `POST` with a multipart/form-data body.
+    @discardableResult
     public func post(
         _ path: String,
         query: [(String, String)] = [],
@@ -114,10 +114,11 @@ extension TestClient {
         multipart: [MultipartPart],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.post, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
+        try await execute(.post, path, query, headers, .multipart(multipart), timeout)
     }
 
     /// Sends `PUT` with a multipart/form-data body.
+    @discardableResult
     public func put(
         _ path: String,
         query: [(String, String)] = [],
@@ -125,10 +126,11 @@ extension TestClient {
         multipart: [MultipartPart],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.put, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
+        try await execute(.put, path, query, headers, .multipart(multipart), timeout)
     }
 
     /// Sends `PATCH` with a multipart/form-data body.
+    @discardableResult
     public func patch(
         _ path: String,
         query: [(String, String)] = [],
@@ -136,40 +138,44 @@ extension TestClient {
         multipart: [MultipartPart],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.patch, path, query: query, headers: headers, multipart: multipart, timeout: timeout)
+        try await execute(.patch, path, query, headers, .multipart(multipart), timeout)
     }
 
     /// Sends `GET`.
+    @discardableResult
     public func get(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.get, path, query: query, headers: headers, timeout: timeout)
+        try await execute(.get, path, query, headers, .empty, timeout)
     }
 
     /// Sends `HEAD`; the response has no body.
+    @discardableResult
     public func head(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.head, path, query: query, headers: headers, timeout: timeout)
+        try await execute(.head, path, query, headers, .empty, timeout)
     }
 
     /// Sends `OPTIONS`.
+    @discardableResult
     public func options(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.options, path, query: query, headers: headers, timeout: timeout)
+        try await execute(.options, path, query, headers, .empty, timeout)
     }
 
     /// Sends `POST` with raw bytes (or no body).
+    @discardableResult
     public func post(
         _ path: String,
         query: [(String, String)] = [],
@@ -177,10 +183,11 @@ extension TestClient {
         body: [UInt8]? = nil,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.post, path, query: query, headers: headers, body: body, timeout: timeout)
+        try await execute(.post, path, query, headers, .raw(body), timeout)
     }
 
     /// Sends `POST` with a JSON body.
+    @discardableResult
     public func post(
         _ path: String,
         query: [(String, String)] = [],
@@ -188,10 +195,11 @@ extension TestClient {
         json: some Encodable & Sendable,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.post, path, query: query, headers: headers, json: json, timeout: timeout)
+        try await execute(.post, path, query, headers, .json(json), timeout)
     }
 
     /// Sends `POST` with a url-encoded form.
+    @discardableResult
     public func post(
         _ path: String,
         query: [(String, String)] = [],
@@ -199,10 +207,11 @@ extension TestClient {
         form: [(String, String)],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.post, path, query: query, headers: headers, form: form, timeout: timeout)
+        try await execute(.post, path, query, headers, .form(form), timeout)
     }
 
     /// Sends `PUT` with raw bytes (or no body).
+    @discardableResult
     public func put(
         _ path: String,
         query: [(String, String)] = [],
@@ -210,10 +219,11 @@ extension TestClient {
         body: [UInt8]? = nil,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.put, path, query: query, headers: headers, body: body, timeout: timeout)
+        try await execute(.put, path, query, headers, .raw(body), timeout)
     }
 
     /// Sends `PUT` with a JSON body.
+    @discardableResult
     public func put(
         _ path: String,
         query: [(String, String)] = [],
@@ -221,10 +231,11 @@ extension TestClient {
         json: some Encodable & Sendable,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.put, path, query: query, headers: headers, json: json, timeout: timeout)
+        try await execute(.put, path, query, headers, .json(json), timeout)
     }
 
     /// Sends `PUT` with a url-encoded form.
+    @discardableResult
     public func put(
         _ path: String,
         query: [(String, String)] = [],
@@ -232,10 +243,11 @@ extension TestClient {
         form: [(String, String)],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.put, path, query: query, headers: headers, form: form, timeout: timeout)
+        try await execute(.put, path, query, headers, .form(form), timeout)
     }
 
     /// Sends `PATCH` with raw bytes (or no body).
+    @discardableResult
     public func patch(
         _ path: String,
         query: [(String, String)] = [],
@@ -243,10 +255,11 @@ extension TestClient {
         body: [UInt8]? = nil,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.patch, path, query: query, headers: headers, body: body, timeout: timeout)
+        try await execute(.patch, path, query, headers, .raw(body), timeout)
     }
 
     /// Sends `PATCH` with a JSON body.
+    @discardableResult
     public func patch(
         _ path: String,
         query: [(String, String)] = [],
@@ -254,10 +267,11 @@ extension TestClient {
         json: some Encodable & Sendable,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.patch, path, query: query, headers: headers, json: json, timeout: timeout)
+        try await execute(.patch, path, query, headers, .json(json), timeout)
     }
 
     /// Sends `PATCH` with a url-encoded form.
+    @discardableResult
     public func patch(
         _ path: String,
         query: [(String, String)] = [],
@@ -265,10 +279,11 @@ extension TestClient {
         form: [(String, String)],
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.patch, path, query: query, headers: headers, form: form, timeout: timeout)
+        try await execute(.patch, path, query, headers, .form(form), timeout)
     }
 
     /// Sends `DELETE` with raw bytes (or no body).
+    @discardableResult
     public func delete(
         _ path: String,
         query: [(String, String)] = [],
@@ -276,10 +291,11 @@ extension TestClient {
         body: [UInt8]? = nil,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.delete, path, query: query, headers: headers, body: body, timeout: timeout)
+        try await execute(.delete, path, query, headers, .raw(body), timeout)
     }
 
     /// Sends `DELETE` with a JSON body.
+    @discardableResult
     public func delete(
         _ path: String,
         query: [(String, String)] = [],
@@ -287,6 +303,20 @@ extension TestClient {
         json: some Encodable & Sendable,
         timeout: Duration? = nil
     ) async throws -> TestResponse {
-        try await request(.delete, path, query: query, headers: headers, json: json, timeout: timeout)
+        try await execute(.delete, path, query, headers, .json(json), timeout)
+    }
+
+    /// Every method above in one line: the request, then ``execute(_:timeout:followRedirects:)``.
+    private func execute(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        _ query: [(String, String)],
+        _ headers: HTTPFields,
+        _ body: @autoclosure () throws -> RequestBody,
+        _ timeout: Duration?,
+        _ followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        let request = ClientRequest(method, path, query: query, headers: headers, body: try body())
+        return try await execute(request, timeout: timeout, followRedirects: followRedirects)
     }
 }

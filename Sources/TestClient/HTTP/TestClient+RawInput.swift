@@ -15,6 +15,7 @@ extension TestClient {
     /// - Returns: The response.
     /// - Throws: ``TestClientError/Code/invalidRequest`` for malformed input, else as
     ///   ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    @discardableResult
     public func request(
         method: String,
         _ path: String,

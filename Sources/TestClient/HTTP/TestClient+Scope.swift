@@ -5,23 +5,17 @@ extension TestClient {
     /// The HTTP scope for a request, following the spec: method uppercased, `path` decoded with
     /// `root_path` in front, `raw_path` and `query_string` as bytes, headers lowercased in order with
     /// `host` first and one joined `cookie` header.
-    func httpScope(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        query: [(String, String)],
-        headers: HTTPFields,
-        body: RequestBody
-    ) throws(TestClientError) -> ConnectionScope {
-        let methodName = method.rawValue.uppercased()
+    func httpScope(_ request: ClientRequest) throws(TestClientError) -> ConnectionScope {
+        let methodName = request.method.rawValue.uppercased()
         guard !methodName.isEmpty, methodName.utf8.allSatisfy(HeaderValidation.isTokenByte) else {
-            throw TestClientError(.invalidRequest, "The method \"\(method.rawValue)\" is not an HTTP token.")
+            throw TestClientError(.invalidRequest, "The method \"\(request.method.rawValue)\" is not an HTTP token.")
         }
-        let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
+        let target = try RequestTarget(request.path, query: request.query, rootPath: configuration.rootPath)
         var scope = connectionScope(.http, target)
         scope.method = methodName
         scope.httpVersion = configuration.httpVersion
-        scope.scheme = configuration.scheme
-        scope.headers = try requestHeaders(headers, body: body, sendsBody: true, cookiePath: target.path)
+        scope.scheme = target.origin.map { $0.secure ? "https" : "http" } ?? configuration.scheme
+        scope.headers = try requestHeaders(request.headers, body: request.body, sendsBody: true, target: target)
         scope.extensions = ["http.response.trailers", "http.response.debug"]
         return scope
     }
@@ -34,8 +28,9 @@ extension TestClient {
         scope.queryString = target.queryString
         scope.rootPath = configuration.rootPath
         scope.client = configuration.client
-        scope.server = configuration.serverAddress
+        scope.server = target.origin.map { ($0.host, $0.effectivePort) } ?? configuration.serverAddress
         scope.overrides = configuration.scopeOverrides.mapValues(\.bridgeValue)
+        scope.sharesLifespanState = configuration.lifespan != .off
         return scope
     }
 
@@ -44,27 +39,30 @@ extension TestClient {
         _ headers: HTTPFields,
         body: RequestBody,
         sendsBody: Bool,
-        cookiePath: String
+        target: RequestTarget
     ) throws(TestClientError) -> [HeaderField] {
         var fields: [HeaderField] = []
         let requestNames = Set(headers.map(\.name))
         if !requestNames.contains(.hostField) {
-            fields.append(HeaderField("host", configuration.hostHeader))
+            fields.append(HeaderField("host", target.origin?.hostHeader ?? configuration.hostHeader))
         }
         var cookies: [String] = []
-        if configuration.useCookies, !self.cookies.isEmpty,
-            let jar = self.cookies.cookieHeader(
-                host: cookieHost(headers),
-                path: cookiePath,
-                secure: configuration.isSecure
+        if configuration.useCookies, !self.cookies.isEmpty {
+            let jar = self.cookies.cookies(
+                host: cookieHost(headers, origin: target.origin),
+                path: target.path,
+                secure: target.origin?.secure ?? configuration.isSecure
             )
-        {
-            cookies.append(jar)
+            for cookie in jar {
+                try CookieSyntax.check(name: cookie.name, value: cookie.value)
+                cookies.append("\(cookie.name)=\(cookie.value)")
+            }
         }
         for field in configuration.headers where !requestNames.contains(field.name) {
             try append(field, to: &fields, cookies: &cookies)
         }
-        if let credentials = configuration.basicAuth, !requestNames.contains(.authorization),
+        if let credentials = target.origin?.credentials ?? configuration.basicAuth,
+            !requestNames.contains(.authorization),
             configuration.headers[.authorization] == nil
         {
             try append(
@@ -88,10 +86,10 @@ extension TestClient {
         return fields
     }
 
-    /// The host cookies are matched against: the request's own `Host` when it sets one (a redirect
-    /// to another authority), else the client's.
-    func cookieHost(_ headers: HTTPFields) -> String {
-        guard let host = headers[.hostField] else { return configuration.host }
+    /// The host cookies are matched against: the request's own `Host` when it sets one, else the
+    /// host of an absolute URL target, else the client's.
+    func cookieHost(_ headers: HTTPFields, origin: Origin?) -> String {
+        guard let host = headers[.hostField] else { return origin?.host ?? configuration.host }
         if host.hasPrefix("[") { return String(host.prefix { $0 != "]" }) + "]" }
         return String(host.prefix { $0 != ":" })
     }
@@ -109,11 +107,17 @@ extension TestClient {
             )
         }
         if field.name == .cookie {
+            try CookieSyntax.check(header: field.value)
             cookies.append(field.value)
         } else {
             fields.append(HeaderField(name: Array(field.name.canonicalName.utf8), value: value))
         }
     }
+}
+
+extension TestClientConfiguration {
+    /// The origin requests go to unless their target is an absolute URL.
+    var origin: Origin { Origin(secure: isSecure, host: host, port: port) }
 }
 
 extension ASGIValue {

@@ -16,6 +16,7 @@ extension TestClient {
     /// - Returns: The whole response.
     /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``; an error of the
     ///   sequence fails the request.
+    @discardableResult
     public func request<Chunks: AsyncSequence & Sendable>(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -24,42 +25,43 @@ extension TestClient {
         streaming body: Chunks,
         timeout: Duration? = nil
     ) async throws -> TestResponse where Chunks.Element == [UInt8] {
-        let label = "\(method.rawValue) \(path)"
         var headers = headers
         if headers[.contentLength] == nil, headers[.transferEncoding] == nil {
             headers[.transferEncoding] = "chunked"
         }
+        let request = ClientRequest(method, path, query: query, headers: headers)
+        return try await withAppCall(
+            request.label,
+            mode: .buffered,
+            scope: { () throws(TestClientError) in try httpScope(request) },
+            inbound: []
+        ) { call in
+            // Not a child task: a sequence that ignores cancellation must not hold up the response
+            // or its timeout. It is cancelled, not awaited; what it produces later goes nowhere.
+            let producer = Task { await Self.feed(call, from: body) }
+            defer { producer.cancel() }
+            let response = try await call.response(timeout: timeout ?? configuration.timeout)
+            storeCookies(response.headers, request: request, scopePath: call.scope.path)
+            return TestResponse(response, method: method, path: path)
+        }
+    }
+
+    /// Pulls one chunk each time the app waits in `receive()` with nothing queued.
+    static func feed<Chunks: AsyncSequence & Sendable>(
+        _ call: AppCall,
+        from body: Chunks
+    ) async where Chunks.Element == [UInt8] {
         do {
-            let scope = try httpScope(method, path, query: query, headers: headers, body: .empty)
-            let connection = runtime.open(
-                app: appID,
-                scope: scope,
-                mode: .buffered,
-                inbound: [],
-                raiseAppExceptions: configuration.raiseAppExceptions,
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
-            )
-            let response = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        var chunks = body.makeAsyncIterator()
-                        while await connection.waitForDemand() {
-                            guard let chunk = try await chunks.next() else {
-                                connection.push(.httpRequest(body: [], moreBody: false))
-                                return
-                            }
-                            connection.push(.httpRequest(body: chunk, moreBody: true))
-                        }
-                    } catch {
-                        connection.abort(.connectionClosed(reason: "The request body sequence failed: \(error)"))
-                    }
+            var chunks = body.makeAsyncIterator()
+            while await call.waitForDemand() {
+                guard let chunk = try await chunks.next() else {
+                    call.push(.httpRequest(body: [], moreBody: false))
+                    return
                 }
-                defer { group.cancelAll() }
-                return try await connection.response(timeout: timeout ?? configuration.timeout)
+                call.push(.httpRequest(body: chunk, moreBody: true))
             }
-            return received(response, method: method, path: path, headers: headers, scopePath: scope.path)
         } catch {
-            throw TestClientError.from(error, request: label)
+            call.leave(failing: .connectionClosed(reason: "The request body sequence failed: \(error)"))
         }
     }
 }

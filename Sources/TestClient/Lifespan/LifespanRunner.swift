@@ -1,36 +1,48 @@
 import PyASGIBridge
 
-/// Drives the lifespan protocol of one client's app: startup when the client opens, shutdown when
-/// it closes. An app that raises on the lifespan scope does not support it; in `auto` mode the client
-/// then goes on without lifespan events, as the spec asks of a server.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Drives the lifespan protocol of one app object: startup when its first client opens, shutdown
+/// when its last client closes (``AppLifecycles`` decides when). An app that raises on the lifespan
+/// scope does not support it; in `auto` mode its clients then go on without lifespan events, as the
+/// spec asks of a server, and the line uvicorn logs is written to the test output.
 struct LifespanRunner: Sendable {
-    private let connection: Connection
+    /// How startup went.
+    enum Startup: Sendable {
+        case running(LifespanRunner)
+        /// The app does not support lifespan; the reason says how that showed.
+        case unsupported(reason: String)
+    }
+
+    private let call: AppCall
     private let timeout: Duration
 
-    /// Runs startup; nil when the app does not support lifespan (in `auto` mode).
+    /// Runs startup. An app that does not support lifespan is `.unsupported` in any mode: the caller
+    /// decides what that means for a client in `.on` mode.
     static func start(
         runtime: PythonRuntime,
-        app: Int,
-        configuration: TestClientConfiguration
-    ) async throws -> LifespanRunner? {
-        guard configuration.lifespan != .off else { return nil }
-        let scope = ConnectionScope(kind: .lifespan, specVersion: "2.0")
-        let connection = runtime.open(app: app, scope: scope, mode: .streaming, inbound: [.lifespanStartup])
-        let timeout = configuration.lifespanTimeout
+        app: LoadedAppID,
+        mode: LifespanMode,
+        timeout: Duration
+    ) async throws -> Startup {
+        let call = runtime.open(
+            app: app,
+            scope: ConnectionScope(kind: .lifespan, specVersion: "2.0"),
+            inbound: [.lifespanStartup],
+            options: AppCallOptions(mode: .streaming)
+        )
         do {
-            switch try await connection.nextEvent(timeout: timeout, waitingFor: "lifespan.startup.complete") {
+            switch try await call.nextEvent(timeout: timeout, waitingFor: "lifespan.startup.complete") {
             case .lifespanStartupComplete:
-                return LifespanRunner(connection: connection, timeout: timeout)
+                return .running(LifespanRunner(call: call, timeout: timeout))
             case .lifespanStartupFailed(let message):
                 throw BridgeFailure.lifespanFailed(phase: "startup", message: message)
             case nil:
-                if configuration.lifespan == .on {
-                    throw BridgeFailure.lifespanFailed(
-                        phase: "startup",
-                        message: "the app returned without sending lifespan.startup.complete"
-                    )
-                }
-                return nil
+                return .unsupported(reason: "the app returned without sending lifespan.startup.complete")
             case let other?:
                 throw BridgeFailure.protocolViolation(
                     message:
@@ -40,25 +52,24 @@ struct LifespanRunner: Sendable {
                 )
             }
         } catch BridgeFailure.appException(let info) {
-            // uvicorn, auto mode: "ASGI 'lifespan' protocol appears unsupported." and go on.
-            guard configuration.lifespan == .on else { return nil }
-            throw BridgeFailure.lifespanFailed(
-                phase: "startup",
-                message: "the app raised on the lifespan scope: \(info.type): \(info.message)"
-            )
+            if mode == .auto {
+                // What uvicorn logs in auto mode before it goes on without lifespan.
+                log("ASGI 'lifespan' protocol appears unsupported.\n\(info.traceback)")
+            }
+            return .unsupported(reason: "the app raised on the lifespan scope: \(info.type): \(info.message)")
         }
     }
 
-    /// Ends the lifespan call without a shutdown handshake (the client went away unclosed): the app
-    /// gets `lifespan.shutdown` from `receive()` and its task is cancelled right after.
+    /// Ends the lifespan call without a shutdown handshake (its last client went away unclosed): the
+    /// app gets `lifespan.shutdown` from `receive()` and its task is cancelled right after.
     func abandon() {
-        connection.abort(.connectionClosed(reason: "The client was released without close()."))
+        call.leave(failing: .connectionClosed(reason: "The client was released without close()."))
     }
 
     /// Runs shutdown and waits for the lifespan call to end.
     func shutdown() async throws {
-        connection.push(.lifespanShutdown)
-        switch try await connection.nextEvent(timeout: timeout, waitingFor: "lifespan.shutdown.complete") {
+        call.push(.lifespanShutdown)
+        switch try await call.nextEvent(timeout: timeout, waitingFor: "lifespan.shutdown.complete") {
         case .lifespanShutdownComplete, nil:
             break
         case .lifespanShutdownFailed(let message):
@@ -72,6 +83,12 @@ struct LifespanRunner: Sendable {
             )
         }
         // The lifespan call itself must end too; an exception after shutdown.complete surfaces here.
-        while try await connection.nextEvent(timeout: timeout, waitingFor: "the lifespan call to return") != nil {}
+        while try await call.nextEvent(timeout: timeout, waitingFor: "the lifespan call to return") != nil {}
+    }
+
+    /// Writes a line to the test output (standard error), as a server's log would.
+    private static func log(_ text: String) {
+        var line = "swift-asgi-testclient: " + text + (text.hasSuffix("\n") ? "" : "\n")
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }

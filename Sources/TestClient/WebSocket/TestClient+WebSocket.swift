@@ -1,11 +1,6 @@
+import Foundation
 public import HTTPTypes
 import PyASGIBridge
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 extension TestClient {
     /// Opens a websocket to the app, runs `body` with it, and closes it (code 1000) if `body` left
@@ -23,54 +18,51 @@ extension TestClient {
     ///   - subprotocols: Offered subprotocols (`scope["subprotocols"]` and `sec-websocket-protocol`).
     ///   - headers: Extra request headers.
     ///   - timeout: How long the handshake and each receive may take; the client's timeout when nil.
+    ///   - isolation: The actor `body` runs on; the caller's, unless given.
     ///   - body: The test, given the open socket.
     /// - Returns: What `body` returns.
     /// - Throws: ``TestClientError`` with ``TestClientError/Code/websocketRejected`` (closed before
     ///   accept), ``TestClientError/Code/websocketDenied`` (an HTTP denial response), the app's
     ///   exception, a protocol violation or a timeout; and what `body` throws.
-    public func websocket<Result: Sendable>(
+    public func websocket<Result>(
         _ path: String,
         query: [(String, String)] = [],
         subprotocols: [String] = [],
         headers: HTTPFields = [:],
         timeout: Duration? = nil,
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (WebSocket) async throws -> Result
     ) async throws -> Result {
-        let label = "WEBSOCKET \(path)"
         let timeout = timeout ?? configuration.timeout
-        let socket: WebSocket
-        do {
-            let scope = try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
-            let connection = runtime.open(
-                app: appID,
-                scope: scope,
-                mode: .streaming,
-                inbound: [.websocketConnect],
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
-            )
-            socket = try await handshake(connection, path: path, timeout: timeout)
-        } catch {
-            throw TestClientError.from(error, request: label)
+        return try await withAppCall(
+            "WEBSOCKET \(path)",
+            mode: .streaming,
+            scope: { () throws(TestClientError) in
+                try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
+            },
+            inbound: [.websocketConnect]
+        ) { call in
+            let socket = try await handshake(call, path: path, timeout: timeout)
+            let result: Result
+            do {
+                result = try await inside(call) { try await body(socket) }
+            } catch {
+                try? await socket.finish()
+                throw error
+            }
+            try await socket.finish()
+            return result
         }
-        let result: Result
-        do {
-            result = try await body(socket)
-        } catch {
-            try? await socket.finish()
-            throw error
-        }
-        try await socket.finish()
-        return result
     }
 
-    private func handshake(_ connection: Connection, path: String, timeout: Duration) async throws -> WebSocket {
+    private func handshake(_ call: AppCall, path: String, timeout: Duration) async throws -> WebSocket {
         let label = "WEBSOCKET \(path)"
-        switch try await connection.nextEvent(timeout: timeout, waitingFor: "websocket.accept") {
+        switch try await call.nextEvent(timeout: timeout, waitingFor: "websocket.accept") {
         case .websocketAccept(let subprotocol, let headers):
-            return WebSocket(connection: connection, accept: (subprotocol, headers), path: path, timeout: timeout)
+            return WebSocket(call: call, accept: (subprotocol, headers), path: path, timeout: timeout)
         case .websocketClose(let code, let reason):
             // A server answers 403 and tells the app the connection went with 1006.
-            connection.push(.websocketDisconnect(code: 1006, reason: ""))
+            call.push(.websocketDisconnect(code: 1006, reason: ""))
             throw TestClientError(
                 .websocketRejected,
                 "The app closed the websocket before accepting it (HTTP 403), code \(code)"
@@ -81,14 +73,14 @@ extension TestClient {
             )
         case .websocketResponseStart(let status, let headers):
             var body: [UInt8] = []
-            while case .websocketResponseBody(let chunk, let more)? = try await connection.nextEvent(
+            while case .websocketResponseBody(let chunk, let more)? = try await call.nextEvent(
                 timeout: timeout,
                 waitingFor: "websocket.http.response.body"
             ) {
                 body += chunk
                 if !more { break }
             }
-            connection.push(.websocketDisconnect(code: 1006, reason: ""))
+            call.push(.websocketDisconnect(code: 1006, reason: ""))
             let response = TestResponse(
                 BufferedResponse(status: status, headers: headers, body: body),
                 method: .get,
@@ -127,7 +119,7 @@ extension TestClient {
         let target = try RequestTarget(path, query: query, rootPath: configuration.rootPath)
         var scope = connectionScope(.websocket, target)
         scope.httpVersion = configuration.httpVersion == "2" ? "2" : "1.1"
-        scope.scheme = configuration.scheme == "https" ? "wss" : "ws"
+        scope.scheme = (target.origin?.secure ?? (configuration.scheme == "https")) ? "wss" : "ws"
         var upgrade = headers
         let names = Set(headers.map(\.name))
         func add(_ name: String, _ value: String) {
@@ -139,7 +131,7 @@ extension TestClient {
         add("sec-websocket-version", "13")
         add("sec-websocket-key", Self.websocketKey())
         if !subprotocols.isEmpty { add("sec-websocket-protocol", subprotocols.joined(separator: ", ")) }
-        scope.headers = try requestHeaders(upgrade, body: .empty, sendsBody: false, cookiePath: target.path)
+        scope.headers = try requestHeaders(upgrade, body: .empty, sendsBody: false, target: target)
         scope.subprotocols = subprotocols
         scope.extensions = ["websocket.http.response"]
         return scope

@@ -1,13 +1,9 @@
+public import Foundation
 public import HTTPTypes
 import PyASGIBridge
 
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
-
-/// An open websocket to the app, from ``TestClient/websocket(_:query:subprotocols:headers:timeout:_:)``.
+/// An open websocket to the app, from
+/// ``TestClient/websocket(_:query:subprotocols:headers:timeout:isolation:_:)``.
 /// Every receive has a timeout, so a test never hangs on an app that does not answer.
 ///
 /// ```swift
@@ -23,7 +19,7 @@ public final class WebSocket: Sendable {
     public let acceptHeaders: HTTPFields
     /// The path the websocket was opened on.
     public let path: String
-    private let connection: Connection
+    private let call: AppCall
     private let timeout: Duration
     private struct State {
         var closed: (code: Int, reason: String, byApp: Bool)?
@@ -31,12 +27,12 @@ public final class WebSocket: Sendable {
     private let state = Locked(State())
 
     init(
-        connection: Connection,
+        call: AppCall,
         accept: (subprotocol: String?, headers: [HeaderField]),
         path: String,
         timeout: Duration
     ) {
-        self.connection = connection
+        self.call = call
         self.acceptedSubprotocol = accept.subprotocol
         self.acceptHeaders = HTTPFields(accept.headers)
         self.path = path
@@ -73,7 +69,7 @@ public final class WebSocket: Sendable {
 
     private func push(_ payload: WebSocketPayload) throws(TestClientError) {
         if let closed = state.withLock({ $0.closed }) { throw closedError(closed) }
-        connection.push(.websocketReceive(payload))
+        call.push(.websocketReceive(payload))
     }
 
     // MARK: Receiving
@@ -87,7 +83,7 @@ public final class WebSocket: Sendable {
         if let closed = state.withLock({ $0.closed }) { throw closedError(closed) }
         let event: OutboundEvent?
         do {
-            event = try await connection.nextEvent(timeout: timeout ?? self.timeout, waitingFor: "a websocket message")
+            event = try await call.nextEvent(timeout: timeout ?? self.timeout, waitingFor: "a websocket message")
         } catch {
             throw TestClientError.from(error, request: "WEBSOCKET \(path)")
         }
@@ -185,7 +181,7 @@ public final class WebSocket: Sendable {
             state.closed = (code, reason, false)
             return true
         }
-        if wasOpen { connection.push(.websocketDisconnect(code: code, reason: reason)) }
+        if wasOpen { call.push(.websocketDisconnect(code: code, reason: reason)) }
     }
 
     /// After the test's closure: close if open, then wait for the app call to end (so no task is
@@ -193,11 +189,15 @@ public final class WebSocket: Sendable {
     func finish() async throws {
         try await close(code: 1000)
         do {
-            while try await connection.nextEvent(timeout: timeout, waitingFor: "the websocket app to return") != nil {}
+            while try await call.nextEvent(timeout: timeout, waitingFor: "the websocket app to return") != nil {}
         } catch BridgeFailure.timeout {
-            connection.abort(
-                .connectionClosed(reason: "The websocket app did not return after the socket closed; it was cancelled.")
+            call.leave(
+                failing: .connectionClosed(
+                    reason: "The websocket app did not return after the socket closed; it was cancelled."
+                )
             )
+        } catch BridgeFailure.cancelled where !Task.isCancelled {
+            // The client left first (`close()` of the client from inside this websocket's closure).
         } catch {
             throw TestClientError.from(error, request: "WEBSOCKET \(path)")
         }

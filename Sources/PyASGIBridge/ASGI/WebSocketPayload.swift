@@ -1,0 +1,4 @@
+package enum WebSocketPayload: Sendable, Equatable {
+    case text(String)
+    case bytes([UInt8])
+}

@@ -1,0 +1,124 @@
+internal import CPython
+
+/// The C functions Python calls: each gets its Swift object from the capsule it is bound to.
+/// Method definitions and their names live in memory that is never freed, as CPython requires.
+enum Callbacks {
+    private typealias Fast = @convention(c) (PyPointer?, UnsafePointer<PyPointer?>?, Py_ssize_t) -> PyPointer?
+
+    static func define(
+        _ name: StaticString,
+        flags: Int32,
+        _ function: PyCFunction
+    ) -> UnsafeMutablePointer<PyMethodDef> {
+        let definition = UnsafeMutablePointer<PyMethodDef>.allocate(capacity: 1)
+        definition.initialize(
+            to: PyMethodDef(
+                ml_name: UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
+                ml_meth: function,
+                ml_flags: flags,
+                ml_doc: nil
+            )
+        )
+        return definition
+    }
+
+    static func object<T: AnyObject>(_ capsule: PyPointer?, as type: T.Type) -> T {
+        Unmanaged<T>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).takeUnretainedValue()
+    }
+
+    // The definitions are created once and shared by every function object bound to them; the
+    // pointers are immutable after initialisation, so sharing them across threads is safe.
+    nonisolated(unsafe) static let waitForWork = define(
+        "wait_for_work",
+        flags: shim_METH_O(),
+        { capsule, timeout in
+            let context = object(capsule, as: LoopContext.self)
+            return Py_NewRef(shim_Bool(context.waitForWork(timeout: timeout!) ? 1 : 0))
+        }
+    )
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let drain = define(
+        "drain",
+        flags: shim_METH_NOARGS(),
+        { capsule, _ in
+            object(capsule, as: LoopContext.self).drain()
+            return Py_NewRef(shim_None())
+        }
+    )
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let reportLoopError = define(
+        "report",
+        flags: shim_METH_O(),
+        { capsule, exception in
+            object(capsule, as: LoopContext.self).reportLoopError(exception!)
+            return Py_NewRef(shim_None())
+        }
+    )
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let receive = define(
+        "receive",
+        flags: shim_METH_NOARGS(),
+        { capsule, _ in
+            object(capsule, as: LoopAppCall.self).receive()
+        }
+    )
+
+    // See `waitForWork`.
+    nonisolated(unsafe) static let send = define(
+        "send",
+        flags: shim_METH_O(),
+        { capsule, message in
+            object(capsule, as: LoopAppCall.self).send(message!)
+        }
+    )
+
+    // See `waitForWork`. Called by the glue's `run_app` as report(exception, result, cancelled).
+    nonisolated(unsafe) static let report = define(
+        "report",
+        flags: shim_METH_FASTCALL(),
+        // METH_FASTCALL functions have this signature, not PyCFunction's; CPython casts the pointer
+        // back by the flag, as C extensions do with `(PyCFunction)(void(*)(void))f`.
+        unsafeBitCast(
+            {
+                (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
+                guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1],
+                    let cancelled = arguments[2]
+                else {
+                    shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
+                    return nil
+                }
+                object(capsule, as: LoopAppCall.self).finished(
+                    exception: Py_IsNone(exception) != 0 ? nil : exception,
+                    result: result,
+                    cancelled: PyObject_IsTrue(cancelled) == 1
+                )
+                return Py_NewRef(shim_None())
+            } as Fast,
+            to: PyCFunction.self
+        )
+    )
+
+    // See `waitForWork`. Called on the loop thread (through `call_soon_threadsafe`) by an import
+    // that ran on a helper thread, with `(app, is_asgi2)` or the exception it raised.
+    nonisolated(unsafe) static let appLoaded = define(
+        "app_loaded",
+        flags: shim_METH_O(),
+        { capsule, outcome in
+            object(capsule, as: PendingLoad.self).done(outcome!)
+            return Py_NewRef(shim_None())
+        }
+    )
+
+    /// Destroys a pending load's capsule: drops the reference it held.
+    static let releasePendingLoad: PyCapsule_Destructor = { capsule in
+        Unmanaged<PendingLoad>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
+    }
+
+    /// Destroys an app call's capsule: drops the loop half it kept alive.
+    static let releaseLoopAppCall: PyCapsule_Destructor = { capsule in
+        Unmanaged<LoopAppCall>.fromOpaque(PyCapsule_GetPointer(capsule, nil)!).release()
+    }
+}

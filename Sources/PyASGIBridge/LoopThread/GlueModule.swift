@@ -1,0 +1,184 @@
+/// The Python half of the bridge: what is simpler in Python than through the C API and is not on the
+/// per-request path (loop set-up, app loading, exception formatting), plus `run_app`, the coroutine
+/// each app call runs as. The per-request work (scope building, `receive`, `send`, task creation) is
+/// C-API code in ``LoopContext`` and ``LoopAppCall``.
+enum GlueModule {
+    static let name = "_swift_asgi_bridge"
+
+    static let source = #"""
+        import asyncio
+        import importlib
+        import inspect
+        import selectors
+        import sys
+        import threading
+        import traceback
+
+
+        class ClientDisconnected(OSError):
+            """Raised from `send` once the client has gone (ASGI spec 2.4)."""
+
+
+        class AppLoadError(Exception):
+            def __init__(self, kind, message):
+                super().__init__(message)
+                self.kind = kind
+                self.message = message
+
+
+        class _BridgeSelector(selectors.DefaultSelector):
+            """The loop's selector. Before it blocks it lets the bridge spin briefly (GIL released) for
+            work from Swift, so that a request arriving right after the last one costs no wake-up."""
+
+            def __init__(self, wait_for_work):
+                super().__init__()
+                self._wait_for_work = wait_for_work
+
+            def select(self, timeout=None):
+                if timeout is None or timeout > 0:
+                    if self._wait_for_work(timeout):
+                        timeout = 0
+                return super().select(timeout)
+
+
+        def make_loop(wait_for_work):
+            loop = asyncio.SelectorEventLoop(_BridgeSelector(wait_for_work))
+            asyncio.set_event_loop(loop)
+            return loop
+
+
+        def run_forever(loop, report):
+            # KeyboardInterrupt and SystemExit raised inside a task escape run_forever; the task still
+            # records them (and its done callback reports them), so the loop just carries on.
+            while True:
+                try:
+                    loop.run_forever()
+                except BaseException as exc:  # noqa: B036
+                    report(exc)
+
+
+        async def run_app(app, is_asgi2, scope, receive, send, report):
+            """One app call. Reports its end to the bridge in the same step it ends in (a done callback
+            would cost another loop iteration). Exceptions, even KeyboardInterrupt and SystemExit, are
+            reported, not raised: they fail the request, never the process."""
+            try:
+                if is_asgi2:
+                    result = await app(scope)(receive, send)
+                else:
+                    result = await app(scope, receive, send)
+            except asyncio.CancelledError as exc:
+                # The bridge tells a cancellation it caused from one the app raised itself.
+                report(exc, None, True)
+                raise
+            except BaseException as exc:  # noqa: B036
+                report(exc, None, False)
+                return
+            report(None, result, False)
+
+
+        def setup_paths(paths):
+            for path in reversed(paths):
+                if path in sys.path:
+                    sys.path.remove(path)
+                sys.path.insert(0, path)
+
+
+        def _is_asgi3(app):
+            # As asgiref's guarantee_single_callable and uvicorn's ASGI2 detection.
+            if inspect.isclass(app):
+                return hasattr(app, "__await__")
+            if inspect.iscoroutinefunction(app):
+                return True
+            call = getattr(app, "__call__", None)
+            return inspect.iscoroutinefunction(call)
+
+
+        def load_app(spec):
+            """Loads `module.sub:attr.sub` or `module:factory()` as uvicorn does. Returns (app, is_asgi2)."""
+            module_name, sep, attrs = spec.partition(":")
+            if not sep or not module_name or not attrs:
+                raise AppLoadError(
+                    "invalid_spec",
+                    'Import string "%s" must be in format "<module>:<attribute>".' % spec,
+                )
+            factory = attrs.endswith("()")
+            if factory:
+                attrs = attrs[:-2]
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name is not None and module_name != exc.name and not module_name.startswith(exc.name + "."):
+                    raise
+                raise AppLoadError("module_not_found", 'Could not import module "%s": %s' % (module_name, exc))
+            instance = module
+            try:
+                for attr in attrs.split("."):
+                    instance = getattr(instance, attr)
+            except AttributeError:
+                raise AppLoadError(
+                    "attribute_not_found",
+                    'Attribute "%s" not found in module "%s".' % (attrs, module_name),
+                )
+            if factory:
+                if not callable(instance):
+                    raise AppLoadError("not_callable", 'Factory "%s" in module "%s" is not callable.' % (attrs, module_name))
+                instance = instance()
+            if not callable(instance):
+                raise AppLoadError(
+                    "not_callable",
+                    'Attribute "%s" in module "%s" is not callable (it is a %s), so it is not an ASGI app.'
+                    % (attrs, module_name, type(instance).__name__),
+                )
+            return instance, not _is_asgi3(instance)
+
+
+        def start_load(spec, loop, done):
+            """Imports the app on a helper thread, so the loop goes on serving other apps meanwhile,
+            then hands `(app, is_asgi2)` or the exception to `done` on the loop thread. As under
+            uvicorn, the loop is the running loop during the import (`asyncio.get_running_loop()`
+            works); calls on it from the import are not thread-safe."""
+
+            def work():
+                asyncio.events._set_running_loop(loop)
+                try:
+                    outcome = load_app(spec)
+                except BaseException as exc:  # noqa: B036
+                    outcome = exc
+                finally:
+                    asyncio.events._set_running_loop(None)
+                loop.call_soon_threadsafe(done, outcome)
+
+            threading.Thread(target=work, name="asgi-import " + spec, daemon=True).start()
+
+
+        def _utf8_safe(text):
+            # Lone surrogates (a surrogateescape'd file name) cannot cross as UTF-8: escape them as
+            # Python prints them ("\udcff") rather than lose the whole text.
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+        def _str_of(exc):
+            try:
+                return str(exc)
+            except BaseException as failure:  # noqa: B036
+                try:
+                    detail = "%s: %s" % (type(failure).__qualname__, failure)
+                except BaseException:  # noqa: B036
+                    detail = type(failure).__qualname__
+                return "<exception str() failed: %s>" % detail
+
+
+        def describe(exc):
+            """(qualified type name, message, formatted traceback) of an exception. Never raises and
+            never loses the traceback, whatever the exception's __str__ does or holds."""
+            kind = type(exc)
+            module = kind.__module__
+            name = kind.__qualname__ if module in ("builtins", "__main__") else "%s.%s" % (module, kind.__qualname__)
+            message = _str_of(exc)
+            try:
+                text = "".join(traceback.format_exception(kind, exc, exc.__traceback__))
+            except BaseException:  # noqa: B036
+                text = "".join(traceback.format_tb(exc.__traceback__)) + "%s: %s\n" % (name, message)
+            return _utf8_safe(str(name)), _utf8_safe(message), _utf8_safe(text)
+        """#
+}

@@ -1,0 +1,108 @@
+internal import CPython
+
+/// Loading apps and starting their calls, on the loop thread.
+extension LoopContext {
+    /// Starts importing `spec` on a helper thread (so the loop keeps serving other apps meanwhile);
+    /// ``appLoaded(_:reply:)`` registers the app back on the loop thread.
+    func startLoad(_ spec: String, reply: @escaping @Sendable (Result<LoadedAppID, BridgeFailure>) -> Void) {
+        let pending = PendingLoad(context: self, reply: reply)
+        guard let specObject = PyRef(owned: Py.string(spec)),
+            let capsule = PyRef(owned: pending.capsule()),
+            let done = PyRef(owned: PyCFunction_NewEx(Callbacks.appLoaded, capsule.pointer, nil)),
+            PyRef(owned: Py.call(startLoadFunction, specObject.pointer, loop, done.pointer)) != nil
+        else {
+            reply(.failure(.appLoad(.importFailed, message: "\(takeError().message)", exception: nil)))
+            return
+        }
+    }
+
+    /// The helper thread finished: `outcome` is `(app, is_asgi2)` or the exception it raised. The
+    /// same app object loaded twice gets the same id, so its clients share one lifespan.
+    func appLoaded(_ outcome: PyPointer) -> Result<LoadedAppID, BridgeFailure> {
+        guard shim_Tuple_Check(outcome) != 0 else { return .failure(appLoadFailure(outcome)) }
+        let app = shim_Tuple_GetItem(outcome, 0)!
+        let address = UnsafeMutableRawPointer(app)
+        if let id = appIDs[address] {
+            apps[id]!.holders += 1
+            return .success(LoadedAppID(id: id))
+        }
+        let isASGI2 = PyObject_IsTrue(shim_Tuple_GetItem(outcome, 1)!) == 1
+        nextAppID += 1
+        apps[nextAppID] = LoadedApp(app: Py_NewRef(app), isASGI2: isASGI2, state: PyDict_New()!)
+        appIDs[address] = nextAppID
+        return .success(LoadedAppID(id: nextAppID))
+    }
+
+    private func appLoadFailure(_ value: PyPointer) -> BridgeFailure {
+        let info = describe(value)
+        if PyObject_IsInstance(value, appLoadError) == 1,
+            let kind = Py.string(owned: PyObject_GetAttrString(value, "kind")),
+            let code = BridgeFailure.AppLoadKind(rawValue: kind)
+        {
+            return .appLoad(code, message: info.message, exception: nil)
+        }
+        PyErr_Clear()
+        return .appLoad(.importFailed, message: "\(info.type): \(info.message)", exception: info)
+    }
+
+    /// One holder of the app lets it go; the last one drops it.
+    func releaseApp(_ id: Int) {
+        guard var app = apps[id] else { return }
+        app.holders -= 1
+        guard app.holders == 0 else {
+            apps[id] = app
+            return
+        }
+        apps[id] = nil
+        appIDs[UnsafeMutableRawPointer(app.app)] = nil
+        Py_DecRef(app.app)
+        Py_DecRef(app.state)
+    }
+
+    /// Starts an app call: its scope, `receive`/`send`/`report` bound to its loop half, and a task
+    /// running the glue's `run_app`, which reports the call's end from inside the task.
+    func open(_ call: AppCall) {
+        guard let state = state(for: call) else {
+            call.appCallEnded(.failure(.connectionClosed(reason: "The client was closed.")))
+            return
+        }
+        let app = apps[call.appID]!
+        let loopCall = LoopAppCall(call: call, context: self)
+        guard let scope = PyRef(owned: scopes.scope(call.scope, state: state)),
+            let capsule = PyRef(owned: loopCall.capsule()),
+            let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
+            let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
+            let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
+            let coroutine = PyRef(
+                owned: Py.call(
+                    runAppFunction,
+                    app.app,
+                    shim_Bool(app.isASGI2 ? 1 : 0),
+                    scope.pointer,
+                    receive.pointer,
+                    send.pointer,
+                    report.pointer
+                )
+            ),
+            let task = Py.call(createTask, coroutine.pointer)
+        else {
+            call.appCallEnded(.failure(.appException(takeError())))
+            return
+        }
+        loopCall.task = task
+        calls[ObjectIdentifier(call)] = loopCall
+    }
+
+    /// The `state` a call's scope gets: a lifespan run starts a new state dict (and gets the dict
+    /// itself); requests of clients that take part in the lifespan get it (copied by the scope
+    /// builder), others an empty one. Nil when the app is not loaded.
+    private func state(for call: AppCall) -> PyPointer? {
+        guard var app = apps[call.appID] else { return nil }
+        if call.scope.kind == .lifespan {
+            Py_DecRef(app.state)
+            app.state = PyDict_New()!
+            apps[call.appID] = app
+        }
+        return call.scope.sharesLifespanState ? app.state : emptyState
+    }
+}

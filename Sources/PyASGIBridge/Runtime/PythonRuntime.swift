@@ -1,0 +1,217 @@
+internal import CPython
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process's one Python interpreter and the thread that owns it. That thread starts Python,
+/// runs the asyncio loop forever, and is the only thread that touches Python objects. Swift talks to
+/// it by queueing ``Command`` values; the loop picks a whole batch up per wake-up.
+package final class PythonRuntime: Sendable {
+    enum Command: Sendable {
+        /// Import an app (on a helper thread) and register it; reply on the loop thread.
+        case loadApp(String, reply: @Sendable (Result<LoadedAppID, BridgeFailure>) -> Void)
+        case releaseApp(Int)
+        /// Start an app call.
+        case open(AppCall)
+        /// Inbound messages are queued for an app waiting in `receive()`.
+        case inboundReady(AppCall)
+        /// The client left: disconnect the app and cancel its task.
+        case cancel(AppCall)
+        /// The Swift side has read enough: a `send()` paused by back-pressure goes on.
+        case resumeSend(AppCall)
+        case addSearchPaths([String])
+        /// Run on the loop thread (tools and tests, never requests).
+        case onLoop(@Sendable (LoopContext) -> Void)
+    }
+
+    private struct Queue {
+        var commands: [Command] = []
+        /// The loop thread is (about to be) blocked in its selector: a submit must write `wakeFD`.
+        var parked = false
+    }
+
+    package let configuration: InterpreterConfiguration
+    private let queue = Locked(Queue())
+    /// Commands are queued; read without the lock by the spinning loop thread.
+    let hasWork = Atomic<Bool>(false)
+    /// Readable when the loop thread must wake up: the read end of a pipe.
+    let wakeFD: Int32
+    private let wakeWriteFD: Int32
+    /// How long the loop thread spins for new work before blocking.
+    let loopSpin: Duration
+
+    private init(configuration: InterpreterConfiguration) {
+        self.configuration = configuration
+        var fds: [Int32] = [0, 0]
+        precondition(pipe(&fds) == 0, "pipe failed")
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+        _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
+        self.wakeFD = fds[0]
+        self.wakeWriteFD = fds[1]
+        self.loopSpin = .microseconds(Environment.value("ASGI_BRIDGE_LOOP_SPIN_US").flatMap(Int.init) ?? 200)
+    }
+
+    // MARK: Start-up
+
+    private enum Startup {
+        case idle
+        case starting([UnsafeContinuation<PythonRuntime, any Error>])
+        case started(PythonRuntime)
+        case failed(BridgeFailure)
+    }
+
+    private static let startup = Locked(Startup.idle)
+
+    /// The runtime, started on first use with `configuration`. Later calls get the same runtime; a
+    /// different virtual environment is an error, extra search paths are added.
+    package static func shared(_ configuration: InterpreterConfiguration) async throws -> PythonRuntime {
+        let runtime: PythonRuntime = try await withUnsafeThrowingContinuation { continuation in
+            enum Action {
+                case resume(PythonRuntime)
+                case fail(BridgeFailure)
+                case start
+                case wait
+            }
+            let action = startup.withLock { state -> Action in
+                switch state {
+                case .started(let runtime): return .resume(runtime)
+                case .failed(let failure): return .fail(failure)
+                case .starting(var waiters):
+                    waiters.append(continuation)
+                    state = .starting(waiters)
+                    return .wait
+                case .idle:
+                    state = .starting([continuation])
+                    return .start
+                }
+            }
+            switch action {
+            case .resume(let runtime): continuation.resume(returning: runtime)
+            case .fail(let failure): continuation.resume(throwing: failure)
+            case .wait: break
+            case .start: PythonRuntime(configuration: configuration).startThread()
+            }
+        }
+        if let wanted = configuration.virtualEnvironment, wanted != runtime.configuration.virtualEnvironment {
+            let have = runtime.configuration.virtualEnvironment ?? "no virtual environment"
+            throw BridgeFailure.interpreterStart(
+                "Python already runs in this process with \(have); one process embeds one interpreter, so it cannot switch to \(wanted)."
+            )
+        }
+        let extra = configuration.searchPaths.filter { !runtime.configuration.searchPaths.contains($0) }
+        if !extra.isEmpty { runtime.submit(.addSearchPaths(extra)) }
+        return runtime
+    }
+
+    /// - Parameter retryable: The failure left Python uninitialised (a wrong venv, say), so a later
+    ///   call may try again with another configuration.
+    fileprivate static func finishStartup(_ result: Result<PythonRuntime, BridgeFailure>, retryable: Bool = false) {
+        let waiters = startup.withLock { state -> [UnsafeContinuation<PythonRuntime, any Error>] in
+            guard case .starting(let waiters) = state else { return [] }
+            switch result {
+            case .success(let runtime): state = .started(runtime)
+            case .failure(let failure): state = retryable ? .idle : .failed(failure)
+            }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(with: result.mapError { $0 }) }
+    }
+
+    private func startThread() {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        // Python code recurses deeply (pydantic, Django); give it the stack a main thread has.
+        pthread_attr_setstacksize(&attributes, 16 << 20)
+        #if os(Linux)
+        var thread = pthread_t()
+        #else
+        var thread: pthread_t?
+        #endif
+        let result = pthread_create(
+            &thread,
+            &attributes,
+            { argument in
+                let runtime = Unmanaged<PythonRuntime>.fromOpaque(argument!).takeRetainedValue()
+                runtime.threadMain()
+                return nil
+            },
+            box
+        )
+        if result != 0 {
+            Unmanaged<PythonRuntime>.fromOpaque(box).release()
+            PythonRuntime.finishStartup(
+                .failure(.interpreterStart("Cannot start the Python thread (error \(result)).")),
+                retryable: true
+            )
+        } else {
+            pthread_detach(thread)
+        }
+    }
+
+    private func threadMain() {
+        let context: LoopContext
+        do {
+            let venv = try configuration.resolveVirtualEnvironment()
+            try Interpreter.start(venv: venv)
+            let resolved = InterpreterConfiguration(virtualEnvironment: venv, searchPaths: configuration.searchPaths)
+            context = try LoopContext(runtime: self, configuration: resolved)
+        } catch {
+            PythonRuntime.finishStartup(.failure(error), retryable: Py_IsInitialized() == 0)
+            return
+        }
+        PythonRuntime.finishStartup(.success(self))
+        context.runForever()
+    }
+
+    // MARK: Commands
+
+    /// Queues a command for the loop thread; writes to the wake descriptor only if the loop is
+    /// parked in its selector (a busy or spinning loop picks it up without a system call).
+    func submit(_ command: Command) {
+        let wake = queue.withLock { queue -> Bool in
+            queue.commands.append(command)
+            hasWork.store(true, ordering: .releasing)
+            defer { queue.parked = false }
+            return queue.parked
+        }
+        if wake {
+            var one: UInt64 = 1
+            _ = write(wakeWriteFD, &one, MemoryLayout<UInt64>.size)
+        }
+    }
+
+    /// Loop side: takes every queued command.
+    func takeCommands() -> [Command] {
+        queue.withLock { queue in
+            hasWork.store(false, ordering: .relaxed)
+            queue.parked = false
+            return queue.commands.isEmpty
+                ? []
+                : {
+                    defer { queue.commands = [] }
+                    return queue.commands
+                }()
+        }
+    }
+
+    /// Loop side: records that the loop is about to block, unless work came in meanwhile.
+    func park() -> Bool {
+        queue.withLock { queue in
+            guard queue.commands.isEmpty else { return false }
+            queue.parked = true
+            return true
+        }
+    }
+
+    /// Loop side: empties the wake descriptor.
+    func clearWake() {
+        var buffer: UInt64 = 0
+        while read(wakeFD, &buffer, MemoryLayout<UInt64>.size) > 0 {}
+    }
+}

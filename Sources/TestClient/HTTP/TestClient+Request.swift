@@ -1,0 +1,47 @@
+import HTTPTypes
+import PyASGIBridge
+
+extension TestClient {
+    /// The request every public request method forwards to: one exchange, and the redirects it leads
+    /// to when followed (301/302 turn a non-GET/HEAD into a GET without body, 303 turns anything but
+    /// HEAD into GET, 307/308 keep method and body).
+    func execute(
+        _ request: ClientRequest,
+        timeout: Duration?,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        var request = request
+        var response = try await exchange(request, timeout: timeout)
+        guard followRedirects ?? configuration.followRedirects else { return response }
+        var history: [TestResponse] = []
+        while let location = response.redirectLocation {
+            guard history.count < configuration.maxRedirects else {
+                throw TestClientError(
+                    .tooManyRedirects,
+                    "Exceeded \(configuration.maxRedirects) redirects; the last was \(response.status.code) to \(location).",
+                    request: request.label
+                )
+            }
+            request = Redirect.follow(response.status.code, to: location, from: request, client: configuration)
+            history.append(response)
+            response = try await exchange(request, timeout: timeout)
+        }
+        response.history = history
+        return response
+    }
+
+    /// One buffered exchange: the request's body is the app's first `receive()`, and the task is
+    /// resumed once, with the whole response, when the app call ends.
+    private func exchange(_ request: ClientRequest, timeout: Duration?) async throws -> TestResponse {
+        try await withAppCall(
+            request.label,
+            mode: .buffered,
+            scope: { () throws(TestClientError) in try httpScope(request) },
+            inbound: [.httpRequest(body: request.body.bytes, moreBody: false)]
+        ) { call in
+            let response = try await call.response(timeout: timeout ?? configuration.timeout)
+            storeCookies(response.headers, request: request, scopePath: call.scope.path)
+            return TestResponse(response, method: request.method, path: request.path)
+        }
+    }
+}

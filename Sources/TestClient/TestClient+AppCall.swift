@@ -1,0 +1,72 @@
+import PyASGIBridge
+
+extension TestClient {
+    /// The one way into the app: every request, streamed response, streamed upload and websocket of
+    /// this client opens its app call here. It builds the scope, refuses the call once the client is
+    /// closing, registers it so that `close()` can wait for it, labels every error with the request,
+    /// and makes sure the call is over for the app when `body` returns or throws.
+    /// - Parameters:
+    ///   - label: The request as errors name it (`GET /items`, `WEBSOCKET /ws`).
+    ///   - mode: Buffered (a whole response) or streaming (message by message).
+    ///   - scope: Builds the scope; its errors (an invalid path, a bad header) are labelled too.
+    ///   - inbound: What the app's first `receive()` calls get.
+    ///   - isolation: The actor `body` runs on.
+    ///   - body: Drives the call.
+    func withAppCall<Result>(
+        _ label: String,
+        mode: AppCall.Mode,
+        scope: () throws(TestClientError) -> ConnectionScope,
+        inbound: [InboundEvent],
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (AppCall) async throws -> Result
+    ) async throws -> Result {
+        let call: AppCall
+        do {
+            let scope = try scope()
+            let options = AppCallOptions(
+                mode: mode,
+                raiseAppExceptions: configuration.raiseAppExceptions,
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
+            )
+            call = try calls.open(label) {
+                runtime.open(app: loadedApp, scope: scope, inbound: inbound, options: options)
+            }
+        } catch {
+            throw TestClientError.from(error, request: label)
+        }
+        defer {
+            if !call.isOver { call.leave() }
+            calls.remove(call)
+        }
+        do {
+            return try await body(call)
+        } catch {
+            throw TestClientError.from(error, request: label)
+        }
+    }
+
+    /// Runs `body` (a test's stream or websocket closure) marked as inside `call`, so that `close()`
+    /// called from it ends this call instead of waiting for it.
+    func inside<Result>(
+        _ call: AppCall,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        try await CurrentAppCall.$value.withValue(CurrentAppCall.Value(client: ObjectIdentifier(self), call: call)) {
+            try await body()
+        }
+    }
+
+    /// Stores the cookies a response sets (when the client keeps cookies): buffered, streamed and
+    /// redirected responses all come through here.
+    func storeCookies(_ headers: [HeaderField], request: ClientRequest, scopePath: String) {
+        guard configuration.useCookies else { return }
+        for header in headers where header.name.elementsEqual("set-cookie".utf8) {
+            cookies.setCookie(
+                from: String(decoding: header.value, as: UTF8.self),
+                requestHost: cookieHost(request.headers, origin: RequestTarget.origin(of: request.path)),
+                requestPath: scopePath
+            )
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import PyASGIBridge
+
+extension TestClient {
+    /// Closes the client as a server shuts down gracefully: new calls fail with
+    /// ``TestClientError/Code/clientClosed``; running requests, streams and websockets may finish
+    /// within the client's ``TestClientConfiguration/timeout``, after which they are disconnected and
+    /// cancelled; then the client leaves its app's lifespan, running shutdown if it was the last
+    /// client of that app object.
+    ///
+    /// Concurrent calls all wait for the same outcome; once closed, closing again does nothing. Called
+    /// from inside a ``stream(_:method:query:headers:body:timeout:isolation:_:)`` or
+    /// ``websocket(_:query:subprotocols:headers:timeout:isolation:_:)`` closure of this client, it
+    /// ends that call first (as leaving the closure would), then waits for the others.
+    /// - Throws: ``TestClientError`` when lifespan shutdown fails or times out (thrown by the
+    ///   `close()` that ran it: under parallel tests, that of whichever client closed last).
+    public func close() async throws {
+        switch calls.beginClose() {
+        case .done:
+            return
+        case .wait:
+            try await calls.closeOutcome().get()
+        case .run:
+            let outcome: Result<Void, any Error>
+            do {
+                try await closeNow()
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            calls.finishClose(outcome)
+            try outcome.get()
+        }
+    }
+
+    private func closeNow() async throws {
+        if let current = CurrentAppCall.value, current.client == ObjectIdentifier(self) {
+            calls.exclude(current.call)
+            current.call.leave()
+        }
+        let stragglers = await calls.drain(timeout: configuration.timeout)
+        if !stragglers.isEmpty {
+            for call in stragglers {
+                call.leave(failing: .connectionClosed(reason: "The client was closed before the call finished."))
+            }
+            _ = await calls.drain(timeout: configuration.timeout)
+        }
+        defer { runtime.releaseApp(loadedApp) }
+        guard configuration.lifespan != .off else { return }
+        do {
+            try await AppLifecycles.shared.leave(loadedApp)
+        } catch {
+            throw TestClientError.from(error, request: "lifespan shutdown")
+        }
+    }
+}
+
+/// The stream or websocket call whose closure is running in this task, so that `close()` called
+/// from inside it does not wait for it.
+enum CurrentAppCall {
+    struct Value: Sendable {
+        let client: ObjectIdentifier
+        let call: AppCall
+    }
+
+    @TaskLocal static var value: Value?
+}

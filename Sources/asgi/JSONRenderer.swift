@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import TestClient
+
+/// `--output json`: one JSON object for scripts. A JSON body is a JSON value, other text a
+/// string, anything else `body_base64`; with `-v` (or `--print` H/B) the request is included.
+enum JSONRenderer {
+    static func render(_ response: TestResponse, request: RequestPlan?) -> String {
+        var object: [String: Any] = [
+            "status": Int(response.status.code),
+            "headers": response.rawHeaders.map { [MessageRenderer.latin1($0.name), MessageRenderer.latin1($0.value)] },
+        ]
+        body(response.body, contentType: response.headers[.contentType], into: &object)
+        object["history"] = response.history.map { hop -> [String: Any] in
+            ["status": Int(hop.status.code), "path": hop.path, "location": hop.headers[.location] ?? ""]
+        }
+        if let request {
+            var sent: [String: Any] = [
+                "method": request.method.rawValue,
+                "path": request.target,
+                "headers": request.sentHeaders(host: TestClientConfiguration().host).map { [$0.name, $0.value] },
+            ]
+            body(request.body ?? [], contentType: request.fields[.contentType], into: &sent)
+            object["request"] = sent
+        }
+        return line(object) + "\n"
+    }
+
+    /// Sets `body` (a JSON value, or text) or `body_base64`.
+    static func body(_ bytes: [UInt8], contentType: String?, into object: inout [String: Any]) {
+        if contentType?.contains("json") == true,
+            let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        {
+            object["body"] = value
+        } else if let text = String(validating: bytes, as: UTF8.self) {
+            object["body"] = text
+        } else {
+            object["body_base64"] = Data(bytes).base64EncodedString()
+        }
+    }
+
+    /// One line of JSON with sorted keys.
+    static func line(_ object: [String: Any]) -> String {
+        let data =
+            (try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
+            )) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
