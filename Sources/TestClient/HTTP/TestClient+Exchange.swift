@@ -16,39 +16,26 @@ package struct Exchange: Sendable {
     package let body: Body
 
     /// The response body: an `AsyncSequence` of `[UInt8]` chunks. It ends when the app call has
-    /// ended, so an exception the app raises after its last chunk still fails the read.
+    /// ended, so an exception the app raises after its last chunk still fails the read (unless
+    /// ``TestClientConfiguration/raiseAppExceptions`` is off: then a complete response stands).
     package struct Body: AsyncSequence, Sendable {
         package typealias Element = [UInt8]
-        let source: Source
-
-        enum Source: Sendable {
-            case app(ExchangeCall)
-            /// A response made here (the 500 standing in for an app exception).
-            case fixed([UInt8])
-        }
+        let call: ExchangeCall
 
         /// Iterates the body; each `next()` waits, with the exchange's timeout, for a chunk.
         package struct AsyncIterator: AsyncIteratorProtocol {
-            var source: Source?
+            var call: ExchangeCall?
 
             package mutating func next() async throws -> [UInt8]? {
-                switch source {
-                case .app(let call)?:
-                    guard let chunk = try await call.nextChunk() else {
-                        source = nil
-                        return nil
-                    }
-                    return chunk
-                case .fixed(let bytes)?:
-                    source = nil
-                    return bytes.isEmpty ? nil : bytes
-                case nil:
+                guard let chunk = try await call?.nextChunk() else {
+                    call = nil
                     return nil
                 }
+                return chunk
             }
         }
 
-        package func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: source) }
+        package func makeAsyncIterator() -> AsyncIterator { AsyncIterator(call: call) }
     }
 }
 
@@ -59,8 +46,9 @@ extension TestClient {
     /// The request body is pulled one chunk at a time, when the app's `receive()` asks for it.
     /// Redirects are not followed and the cookie jar is not updated (the adapters sit below both);
     /// the client's default headers and the jar's cookies are sent as with every request. An
-    /// exception the app raises before starting its response is thrown, or answered with a 500
-    /// when ``TestClientConfiguration/raiseAppExceptions`` is off.
+    /// exception the app raises is thrown, or, when ``TestClientConfiguration/raiseAppExceptions``
+    /// is off, answered as a server would: a 500 before the response started, nothing once it was
+    /// complete.
     /// - Parameters:
     ///   - method: The method.
     ///   - path: The path with its query, as a request target (`/items?tag=a`).
@@ -77,65 +65,51 @@ extension TestClient {
         body: Chunks?,
         timeout: Duration? = nil
     ) async throws -> Exchange where Chunks.Element == [UInt8] {
-        let label = "\(method.rawValue) \(path)"
-        let timeout = timeout ?? configuration.timeout
         var headers = headers
         if body != nil, headers[.contentLength] == nil, headers[.transferEncoding] == nil {
             headers[.transferEncoding] = "chunked"
         }
-        let connection: Connection
+        let request = ClientRequest(method, path, headers: headers)
+        let call: AppCall
         do {
-            let scope = try httpScope(method, path, query: [], headers: headers, body: .empty)
-            connection = runtime.open(
-                app: appID,
-                scope: scope,
+            let scope = try httpScope(request)
+            let options = AppCallOptions(
                 mode: .streaming,
-                inbound: body == nil ? [.httpRequest(body: [], moreBody: false)] : [],
+                raiseAppExceptions: configuration.raiseAppExceptions,
                 requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
             )
+            call = try calls.open(request.label) {
+                runtime.open(
+                    app: loadedApp,
+                    scope: scope,
+                    inbound: body == nil ? [.httpRequest(body: [], moreBody: false)] : [],
+                    options: options
+                )
+            }
         } catch {
-            throw TestClientError.from(error, request: label)
+            throw TestClientError.from(error, request: request.label)
         }
-        let producer = body.map { body in Task { await Self.produce(body, into: connection) } }
-        let call = ExchangeCall(
-            connection: connection,
+        // Not a child task: the body streams on after this returns. It is cancelled when the
+        // exchange is over.
+        let producer = body.map { body in Task { await Self.feed(call, from: body) } }
+        let exchange = ExchangeCall(
+            call: call,
+            calls: calls,
             producer: producer,
-            timeout: timeout,
-            label: label,
-            raiseAppExceptions: configuration.raiseAppExceptions
+            timeout: timeout ?? configuration.timeout,
+            label: request.label
         )
         do {
-            return try await call.head(isHead: method == .head)
+            return try await exchange.head()
         } catch {
-            throw TestClientError.from(error, request: label)
-        }
-    }
-
-    /// Feeds `body` to the app, one `http.request` per chunk, each only once the app waits for it.
-    private static func produce<Chunks: AsyncSequence & Sendable>(
-        _ body: Chunks,
-        into connection: Connection
-    ) async where Chunks.Element == [UInt8] {
-        do {
-            var chunks = body.makeAsyncIterator()
-            while await connection.waitForDemand() {
-                guard let chunk = try await chunks.next() else {
-                    connection.push(.httpRequest(body: [], moreBody: false))
-                    return
-                }
-                connection.push(.httpRequest(body: chunk, moreBody: true))
-            }
-        } catch is CancellationError {
-            // The exchange is over; the connection has already ended.
-        } catch {
-            connection.abort(.connectionClosed(reason: "The request body sequence failed: \(error)"))
+            throw TestClientError.from(error, request: request.label)
         }
     }
 }
 
-/// One app call behind an ``Exchange``: the connection, the task feeding the request body, and
-/// how far the response has come. When the last reference goes (the body was dropped) before the
-/// response was complete, the app is disconnected.
+/// One app call behind an ``Exchange``: the call, the task feeding the request body, and how far
+/// the response has come. When the last reference goes (the body was dropped) before the response
+/// was complete, the client leaves: the app gets a disconnect and is cancelled.
 final class ExchangeCall: Sendable {
     private struct State {
         /// `http.response.body` with `more_body: false` has arrived.
@@ -144,51 +118,34 @@ final class ExchangeCall: Sendable {
         var over = false
     }
 
-    let connection: Connection
+    private let call: AppCall
+    private let calls: ClientCalls
     private let producer: Task<Void, Never>?
     private let timeout: Duration
     private let label: String
-    private let raiseAppExceptions: Bool
     private let state = Mutex(State())
 
-    init(
-        connection: Connection,
-        producer: Task<Void, Never>?,
-        timeout: Duration,
-        label: String,
-        raiseAppExceptions: Bool
-    ) {
-        self.connection = connection
+    init(call: AppCall, calls: ClientCalls, producer: Task<Void, Never>?, timeout: Duration, label: String) {
+        self.call = call
+        self.calls = calls
         self.producer = producer
         self.timeout = timeout
         self.label = label
-        self.raiseAppExceptions = raiseAppExceptions
     }
 
     deinit {
         producer?.cancel()
         let leftEarly = state.withLock { !$0.bodyComplete && !$0.over }
-        if leftEarly { connection.disconnect() }
+        if leftEarly { call.leave() }
+        calls.remove(call)
     }
 
     /// Waits for `http.response.start`.
-    func head(isHead: Bool) async throws -> Exchange {
+    func head() async throws -> Exchange {
         while true {
             let event: OutboundEvent?
             do {
-                event = try await connection.nextEvent(timeout: timeout, waitingFor: "http.response.start")
-            } catch BridgeFailure.appException where !raiseAppExceptions {
-                finish()
-                // What uvicorn answers when the app raised before starting the response.
-                return Exchange(
-                    status: .internalServerError,
-                    headers: [.contentType: "text/plain; charset=utf-8", .connection: "close"],
-                    rawHeaders: [
-                        (Array("content-type".utf8), Array("text/plain; charset=utf-8".utf8)),
-                        (Array("connection".utf8), Array("close".utf8)),
-                    ],
-                    body: Exchange.Body(source: .fixed(isHead ? [] : Array("Internal Server Error".utf8)))
-                )
+                event = try await call.nextEvent(timeout: timeout, waitingFor: "http.response.start")
             } catch {
                 finish()
                 throw error
@@ -199,7 +156,7 @@ final class ExchangeCall: Sendable {
                     status: HTTPResponse.Status(code: status, reasonPhrase: ReasonPhrase.standard(status)),
                     headers: HTTPFields(headers),
                     rawHeaders: headers.map { ($0.name, $0.value) },
-                    body: Exchange.Body(source: .app(self))
+                    body: Exchange.Body(call: self)
                 )
             case .responseDebug?:
                 continue
@@ -227,17 +184,13 @@ final class ExchangeCall: Sendable {
             if Task.isCancelled {
                 // nextEvent returns queued chunks without looking at cancellation: a reader of an
                 // endless stream would never stop.
-                connection.abort(.cancelled)
+                call.leave(failing: .cancelled)
                 finish()
                 throw CancellationError()
             }
             let event: OutboundEvent?
             do {
-                event = try await connection.nextEvent(timeout: timeout, waitingFor: "the next body chunk")
-            } catch BridgeFailure.appException where !raiseAppExceptions && state.withLock({ $0.bodyComplete }) {
-                // The response was complete; a server would only log what the app raised after it.
-                finish()
-                return nil
+                event = try await call.nextEvent(timeout: timeout, waitingFor: "the next body chunk")
             } catch {
                 finish()
                 throw TestClientError.from(error, request: label)
@@ -247,11 +200,8 @@ final class ExchangeCall: Sendable {
                 if !more { state.withLock { $0.bodyComplete = true } }
                 if !chunk.isEmpty { return chunk }
             case nil:
-                let complete = state.withLock { state in
-                    state.over = true
-                    return state.bodyComplete
-                }
-                producer?.cancel()
+                let complete = state.withLock { $0.bodyComplete }
+                finish()
                 if !complete {
                     throw TestClientError.from(
                         BridgeFailure.protocolViolation(
@@ -270,8 +220,10 @@ final class ExchangeCall: Sendable {
         return nil
     }
 
+    /// Nothing more will come: stop the request-body producer, and let `close()` stop waiting.
     private func finish() {
         state.withLock { $0.over = true }
         producer?.cancel()
+        calls.remove(call)
     }
 }
