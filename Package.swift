@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 
 import PackageDescription
 
@@ -14,10 +14,13 @@ let package = Package(
     products: [
         .library(name: "TestClient", targets: ["TestClient"]),
         .executable(name: "asgi", targets: ["asgi"]),
+        .library(name: "TestClientOpenAPI", targets: ["TestClientOpenAPI"]),
+        .library(name: "TestClientURLSession", targets: ["TestClientURLSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
     ],
     targets: [
         .systemLibrary(
@@ -68,6 +71,35 @@ let package = Package(
                 "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestClientOpenAPI",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestClientURLSession",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ContractTests",
+            dependencies: [
+                "TestClient",
+                "TestClientOpenAPI",
+                "TestClientURLSession",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            exclude: ["openapi.json", "openapi-generator-config.yaml"],
             swiftSettings: swiftSettings
         ),
     ],
