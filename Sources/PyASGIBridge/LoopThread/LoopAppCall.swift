@@ -18,6 +18,10 @@ final class LoopAppCall {
     /// The bridge cancelled the task because the client left (timeout, cancellation, disconnect).
     /// A `CancelledError` without this mark is the app's own: an app exception, as uvicorn treats it.
     private var cancelledByClient = false
+    /// A websocket `send()` was refused because the test had closed the socket: what the app raises
+    /// from then on (Starlette turns the refusal into `WebSocketDisconnect`) is the close's doing,
+    /// as the client leaving a stream early is, not an app fault.
+    private var sendRefusedAfterClose = false
 
     init(call: AppCall, context: LoopContext) {
         self.call = call
@@ -95,6 +99,7 @@ final class LoopAppCall {
     func send(_ message: PyPointer) -> PyPointer? {
         if !protocolState.isComplete, call.isClientGone {
             // The client went away. Spec 2.4: send raises an OSError subclass; before it, a no-op.
+            if call.scope.kind == .websocket { sendRefusedAfterClose = true }
             if isDisconnectAware {
                 shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
                 return nil
@@ -212,6 +217,7 @@ final class LoopAppCall {
     ) -> Result<BufferedResponse, BridgeFailure> {
         if cancelled, cancelledByClient || exception == nil { return .failure(.cancelled) }
         if let violation { return .failure(violation) }
+        if exception != nil, sendRefusedAfterClose { return .success(BufferedResponse(status: 0, headers: [])) }
         if let exception {
             let info = context.describe(exception)
             if call.scope.kind == .http, !protocolState.isHTTPStarted, !call.options.raiseAppExceptions {
