@@ -97,15 +97,9 @@ final class LoopAppCall {
     // MARK: send
 
     func send(_ message: PyPointer) -> PyPointer? {
-        if !protocolState.isComplete, call.isClientGone {
-            // The client went away. Spec 2.4: send raises an OSError subclass; before it, a no-op.
-            if call.scope.kind == .websocket { sendRefusedAfterClose = true }
-            if isDisconnectAware {
-                shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
-                return nil
-            }
-            return Py_NewRef(context.doneFuture)
-        }
+        let clientGone = !protocolState.isComplete && call.isClientGone
+        // A websocket app may still close a socket the client closed, as a server lets it.
+        if clientGone, call.scope.kind != .websocket { return refuseAfterDisconnect() }
         let event: OutboundEvent
         switch context.parser.parse(
             message,
@@ -115,8 +109,23 @@ final class LoopAppCall {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }
+        if clientGone {
+            guard case .websocketClose = event else {
+                sendRefusedAfterClose = true
+                return refuseAfterDisconnect()
+            }
+        }
         if let failure = protocolState.accept(event) { return reject(failure) }
         return record(event) ? pauseSend() : Py_NewRef(context.doneFuture)
+    }
+
+    /// The client went away. Spec 2.4: send raises an OSError subclass; before it, a no-op.
+    private func refuseAfterDisconnect() -> PyPointer? {
+        if isDisconnectAware {
+            shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
+            return nil
+        }
+        return Py_NewRef(context.doneFuture)
     }
 
     /// Raises the violation in the app (as a server's `send` does) and keeps it for the Swift side,
