@@ -136,3 +136,15 @@ def make_startup_raises():
         await startup_raises(scope, receive, send)
 
     return app
+
+
+def make_lifespan_cancelled():
+    """A new app object whose lifespan raises its own CancelledError: unsupported, as any exception."""
+
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            await receive()
+            raise asyncio.CancelledError("lifespan cancelled by the app")
+        await startup_raises(scope, receive, send)
+
+    return app

@@ -61,7 +61,10 @@ struct BackPressureTests {
                 return try await Self.stats(client, key)
             }
             #expect(whileReading.sent > 0)
-            #expect(whileReading.sent <= Self.bound, "the app sent \(whileReading.sent) bytes to a test that read one chunk")
+            #expect(
+                whileReading.sent <= Self.bound,
+                "the app sent \(whileReading.sent) bytes to a test that read one chunk"
+            )
             #expect(!whileReading.closed)
             // `stream` returned after the disconnect: the app call is over and its generator closed.
             let after = try await Self.eventually(client, key) { $0.ended && $0.closed }
@@ -98,7 +101,10 @@ struct BackPressureTests {
                 return try await Self.stats(client, key)
             }
             #expect(whileReading.sent > 0)
-            #expect(whileReading.sent <= Self.bound, "the app sent \(whileReading.sent) bytes to a test that read one message")
+            #expect(
+                whileReading.sent <= Self.bound,
+                "the app sent \(whileReading.sent) bytes to a test that read one message"
+            )
             let after = try await Self.eventually(client, key) { $0.ended }
             #expect(after.ended && after.closed)
             #expect(after.messages < 100_000)
@@ -124,7 +130,10 @@ struct BackPressureTests {
                 try await Task.sleep(for: .milliseconds(800))
                 return try await Self.stats(client, key)
             }
-            #expect(whileReading.sent <= Self.bound, "the app sent \(whileReading.sent) bytes to a test that read one message")
+            #expect(
+                whileReading.sent <= Self.bound,
+                "the app sent \(whileReading.sent) bytes to a test that read one message"
+            )
             let after = try await Self.eventually(client, key) { $0.ended }
             #expect(after.ended)
             // The app never reads, so only its `send()` can tell it the client has gone: it must not

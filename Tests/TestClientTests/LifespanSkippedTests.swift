@@ -16,6 +16,15 @@ struct LifespanSkippedTests {
         }
     }
 
+    @Test func autoModeServesAnAppWhoseLifespanRaisesItsOwnCancelledError() async throws {
+        // The app's own CancelledError is an exception like any other, not the client cancelling.
+        try await withTestClient(app: "python_fixtures.edge_apps:make_lifespan_cancelled()") { client in
+            #expect(client.lifespanSupported == false)
+            let response = try await client.get("/")
+            #expect(response.text == "served without lifespan")
+        }
+    }
+
     @Test func onModeRefusesAnAppWhoseStartupRaises() async throws {
         var configuration = TestClientConfiguration()
         configuration.lifespan = .on
