@@ -49,8 +49,13 @@ struct BackPressureTests {
         return try await runtime.call(module: "python_fixtures.pressure_apps", function: "running", arguments: [key])
     }
 
-    @Test func slowlyReadStreamHoldsTheAppBackThenEndsWhenTheTestLeaves() async throws {
-        try await withTestClient(app: Self.app) { client in
+    /// At spec 2.4 Starlette streams and learns of the disconnect from a refused `send()`; before
+    /// it, a task of its own listens for `http.disconnect` while the stream is paused.
+    @Test(arguments: ["2.5", "2.3"])
+    func slowlyReadStreamHoldsTheAppBackThenEndsWhenTheTestLeaves(specVersion: String) async throws {
+        var configuration = TestClientConfiguration()
+        configuration.specVersion = specVersion
+        try await withTestClient(app: Self.app, configuration: configuration) { client in
             let key = UUID().uuidString
             let whileReading = try await client.stream("/stream", query: [("key", key)]) { streamed in
                 #expect(streamed.status == .ok)
@@ -66,11 +71,14 @@ struct BackPressureTests {
                 "the app sent \(whileReading.sent) bytes to a test that read one chunk"
             )
             #expect(!whileReading.closed)
-            // `stream` returned after the disconnect: the app call is over and its generator closed.
-            let after = try await Self.eventually(client, key) { $0.ended && $0.closed }
+            // `stream` returned after the disconnect: the app call is over. (At 2.5 the generator is
+            // closed at once; at 2.3 its cancelled frames may wait for Python's cycle collector.)
+            let after = try await Self.eventually(client, key) { $0.ended && ($0.closed || specVersion != "2.5") }
             #expect(after.ended)
-            #expect(after.closed)
-            #expect(after.sent <= Self.bound)
+            if specVersion == "2.5" { #expect(after.closed) }
+            // Refused sends (2.5) or no-op sends that let the cancellation in (2.3): the app did not
+            // go on generating the rest of the gigabyte for nobody.
+            #expect(after.sent <= Self.bound, "the app generated \(after.sent) bytes after the test left")
             let running = try await Self.running(key)
             #expect(running == "0")
         }

@@ -22,6 +22,8 @@ final class LoopAppCall {
     /// from then on (Starlette turns the refusal into `WebSocketDisconnect`) is the close's doing,
     /// as the client leaving a stream early is, not an app fault.
     private var sendRefusedAfterClose = false
+    /// Sends answered as no-ops after the client left (before spec 2.4).
+    private var noOpSends = 0
 
     init(call: AppCall, context: LoopContext) {
         self.call = call
@@ -125,7 +127,27 @@ final class LoopAppCall {
             shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
             return nil
         }
-        return Py_NewRef(context.doneFuture)
+        noOpSends += 1
+        return noOpSends > Self.noOpSendsBeforeYielding ? yieldingNoOp() : Py_NewRef(context.doneFuture)
+    }
+
+    /// No-op sends that return at once, as a server's do. An already-done future does not yield to
+    /// the loop, so an app sending in a loop to nobody (a generator streaming after the disconnect)
+    /// would never let its cancellation in: an endless one would hold the loop thread, and every
+    /// test in the process, forever. Later no-op sends yield once each.
+    private static var noOpSendsBeforeYielding: Int { 16 }
+
+    /// A future resolved on the loop's next step.
+    private func yieldingNoOp() -> PyPointer? {
+        guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
+        guard let setResult = PyRef(owned: PyObject_GetAttr(future, context.keys.setResult)),
+            PyRef(owned: Py.call(context.callSoon, setResult.pointer, shim_None())) != nil
+        else {
+            PyErr_Clear()
+            Py_DecRef(future)
+            return Py_NewRef(context.doneFuture)
+        }
+        return future
     }
 
     /// Raises the violation in the app (as a server's `send` does) and keeps it for the Swift side,
