@@ -25,6 +25,22 @@ struct LifespanSkippedTests {
         }
     }
 
+    @Test func clientsSharingTheAppAllSayLifespanDidNotRun() async throws {
+        // One app object, one lifecycle: whichever client ran startup, every client learns it failed.
+        let app = "python_fixtures.edge_apps:startup_raises"
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await withTestClient(app: app) { client in
+                        let response = try await client.get("/")
+                        return client.lifespanSupported == false && response.text == "served without lifespan"
+                    }
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
     @Test func onModeRefusesAnAppWhoseStartupRaises() async throws {
         var configuration = TestClientConfiguration()
         configuration.lifespan = .on

@@ -75,6 +75,25 @@ struct StubbornBodyTimeoutTests {
         }
     }
 
+    @Test func cancellingTheTaskIsOnTimeWhenTheBodyIgnoresCancellation() async throws {
+        try await withTestClient(app: AppRaisedCancellationTests.starlette) { client in
+            let key = UUID().uuidString
+            let body = StubbornChunks(pause: .seconds(8))
+            let task = Task {
+                try await client.request(.post, "/read-body", query: [("key", key)], streaming: body)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let clock = ContinuousClock()
+            let start = clock.now
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            let elapsed = clock.now - start
+            #expect(elapsed < .seconds(2), "the cancellation took \(elapsed)")
+            let ending = try await AppRaisedCancellationTests.ending(client, key)
+            #expect(ending != nil && ending?.hasPrefix("read") == false, "\(String(describing: ending))")
+        }
+    }
+
     @Test func stubbornBodyThatTheAppWaitsForStillArrivesWhole() async throws {
         // The same producer with a short pause and no timeout: abandoning is only for a request
         // that is over, not a slow one.
