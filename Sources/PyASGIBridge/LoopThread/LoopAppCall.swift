@@ -18,6 +18,12 @@ final class LoopAppCall {
     /// The bridge cancelled the task because the client left (timeout, cancellation, disconnect).
     /// A `CancelledError` without this mark is the app's own: an app exception, as uvicorn treats it.
     private var cancelledByClient = false
+    /// A websocket `send()` was refused because the test had closed the socket: what the app raises
+    /// from then on (Starlette turns the refusal into `WebSocketDisconnect`) is the close's doing,
+    /// as the client leaving a stream early is, not an app fault.
+    private var sendRefusedAfterClose = false
+    /// Sends answered as no-ops after the client left (before spec 2.4).
+    private var noOpSends = 0
 
     init(call: AppCall, context: LoopContext) {
         self.call = call
@@ -93,14 +99,9 @@ final class LoopAppCall {
     // MARK: send
 
     func send(_ message: PyPointer) -> PyPointer? {
-        if !protocolState.isComplete, call.isClientGone {
-            // The client went away. Spec 2.4: send raises an OSError subclass; before it, a no-op.
-            if isDisconnectAware {
-                shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
-                return nil
-            }
-            return Py_NewRef(context.doneFuture)
-        }
+        let clientGone = !protocolState.isComplete && call.isClientGone
+        // A websocket app may still close a socket the client closed, as a server lets it.
+        if clientGone, call.scope.kind != .websocket { return refuseAfterDisconnect() }
         let event: OutboundEvent
         switch context.parser.parse(
             message,
@@ -110,8 +111,43 @@ final class LoopAppCall {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }
+        if clientGone {
+            guard case .websocketClose = event else {
+                sendRefusedAfterClose = true
+                return refuseAfterDisconnect()
+            }
+        }
         if let failure = protocolState.accept(event) { return reject(failure) }
         return record(event) ? pauseSend() : Py_NewRef(context.doneFuture)
+    }
+
+    /// The client went away. Spec 2.4: send raises an OSError subclass; before it, a no-op.
+    private func refuseAfterDisconnect() -> PyPointer? {
+        if isDisconnectAware {
+            shim_Err_SetString(context.clientDisconnected, "The client disconnected.")
+            return nil
+        }
+        noOpSends += 1
+        return noOpSends > Self.noOpSendsBeforeYielding ? yieldingNoOp() : Py_NewRef(context.doneFuture)
+    }
+
+    /// No-op sends that return at once, as a server's do. An already-done future does not yield to
+    /// the loop, so an app sending in a loop to nobody (a generator streaming after the disconnect)
+    /// would never let its cancellation in: an endless one would hold the loop thread, and every
+    /// test in the process, forever. Later no-op sends yield once each.
+    private static var noOpSendsBeforeYielding: Int { 16 }
+
+    /// A future resolved on the loop's next step.
+    private func yieldingNoOp() -> PyPointer? {
+        guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
+        guard let setResult = PyRef(owned: PyObject_GetAttr(future, context.keys.setResult)),
+            PyRef(owned: Py.call(context.callSoon, setResult.pointer, shim_None())) != nil
+        else {
+            PyErr_Clear()
+            Py_DecRef(future)
+            return Py_NewRef(context.doneFuture)
+        }
+        return future
     }
 
     /// Raises the violation in the app (as a server's `send` does) and keeps it for the Swift side,
@@ -212,6 +248,7 @@ final class LoopAppCall {
     ) -> Result<BufferedResponse, BridgeFailure> {
         if cancelled, cancelledByClient || exception == nil { return .failure(.cancelled) }
         if let violation { return .failure(violation) }
+        if exception != nil, sendRefusedAfterClose { return .success(BufferedResponse(status: 0, headers: [])) }
         if let exception {
             if call.scope.kind == .http, !call.options.raiseAppExceptions {
                 context.log("Exception in ASGI application\n" + context.describe(exception).traceback)

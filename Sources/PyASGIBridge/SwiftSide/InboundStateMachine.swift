@@ -31,6 +31,10 @@ package struct InboundStateMachine<Producer> {
     /// Queues a message; true when the loop must be woken to hand it to a waiting `receive()`.
     package mutating func push(_ event: InboundEvent) -> Bool {
         queue.append(event)
+        // The test closed its websocket: as a server's once the peer's close frame is in, the app's
+        // later sends are refused (spec 2.4) or dropped, so an app that never reads cannot go on
+        // flooding a socket nobody reads.
+        if case .websocketDisconnect = event { clientGone = true }
         defer { appWaiting = false }
         return appWaiting
     }

@@ -173,7 +173,9 @@ public final class WebSocket: Sendable {
 
     // MARK: Closing
 
-    /// Closes the socket: the app receives `websocket.disconnect` with `code` and `reason`.
+    /// Closes the socket: the app receives `websocket.disconnect` with `code` and `reason`. From then
+    /// on the app's `websocket.send` is refused as a server refuses it (at spec 2.4 it raises an
+    /// `OSError`; before, it does nothing), so an app that never reads cannot keep sending.
     /// Closing a closed socket does nothing.
     public func close(code: Int = 1000, reason: String = "") async throws {
         let wasOpen = state.withLock { state -> Bool in
