@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 
 import PackageDescription
 
@@ -64,6 +64,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
+        ),
+        // Tests in a target that defaults to the main actor, as new app targets do: the scoped APIs
+        // must compile and run there.
+        .testTarget(
+            name: "MainActorDefaultTests",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings + [.defaultIsolation(MainActor.self)]
         ),
     ],
     swiftLanguageModes: [.v6]
