@@ -19,9 +19,10 @@ enum Lifecycle {
         var finished: [String]
     }
 
-    /// The serial number of the app object behind `client`.
+    /// The serial number of the app object behind `client` (with a timeout of its own: some tests
+    /// give their client a short one).
     static func serial(of client: TestClient) async throws -> Int {
-        let response = try await client.get("/serial")
+        let response = try await client.get("/serial", timeout: .seconds(30))
         return try response.json(Serial.self).serial
     }
 
