@@ -101,7 +101,9 @@ package final class AppCall: Sendable {
     /// shutdown waits for before it runs lifespan shutdown. Called once per call.
     package func waitForAppTask(timeout: Duration) async {
         let alarm = Watchdog.shared.schedule(after: timeout) { [appTaskEnded] in
-            _ = appTaskEnded.resume(with: .failure(.timeout(waitingFor: "the app call to end", seconds: timeout.seconds)))
+            _ = appTaskEnded.resume(
+                with: .failure(.timeout(waitingFor: "the app call to end", seconds: timeout.seconds))
+            )
         }
         defer { Watchdog.shared.cancel(alarm) }
         _ = try? await appTaskEnded.value()
