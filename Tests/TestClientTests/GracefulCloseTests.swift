@@ -114,6 +114,7 @@ struct GracefulCloseTests {
     @Test func callsStillRunningAfterTheTimeoutAreDisconnected() async throws {
         var configuration = TestClientConfiguration()
         configuration.timeout = .seconds(2)
+        configuration.importTimeout = .seconds(60)  // a loaded machine may import slowly
         let client = try await TestClient(app: Lifecycle.app, configuration: configuration)
         let serial = try await Lifecycle.serial(of: client)
         // Each call's own timeout is far longer than the client's: only close() ends them.
