@@ -52,22 +52,29 @@ struct AppLoadingTests {
         }
     }
 
-    @Test func anOpenClientAnswersWhileAnotherAppImports() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func anOpenClientAnswersWhileAnotherAppImports() async throws {
         let app = "python_fixtures.slow_import_stall:app"  // its import takes 4 s
         try await withTestClient(app: Lifecycle.logs) { client in
             let opening = Task { try await TestClient(app: app) }
             try await Lifecycle.poll("the import to start") {
                 try await Lifecycle.importProgress().started.contains("slow_import_stall")
             }
-            for _ in 0..<5 {
+            // Each answer says whether the import was still running when the app handled it.
+            var latencies: [Duration] = []
+            var answeredAfterTheImport = false
+            while !answeredAfterTheImport {
                 let start = clock.now
-                let response = try await client.get("/imports")
-                #expect(response.status == .ok)
-                #expect(clock.now - start < .seconds(1))
+                let progress = try await client.get("/imports").json(Lifecycle.ImportProgress.self)
+                answeredAfterTheImport = progress.finished.contains("slow_import_stall")
+                if !answeredAfterTheImport { latencies.append(clock.now - start) }
+                try await Task.sleep(for: .milliseconds(50))
             }
-            // The requests above ran while the import did.
-            let progress = try await client.get("/imports").json(Lifecycle.ImportProgress.self)
-            #expect(progress.finished.contains("slow_import_stall") == false)
+            // A loop stalled by the import would answer nothing until the import is over. The median
+            // keeps one hiccup of a loaded machine from deciding the bound.
+            try #require(latencies.count >= 3)
+            let median = latencies.sorted()[latencies.count / 2]
+            #expect(median < .seconds(1), "\(latencies)")
 
             let loaded = try await opening.value
             let response = try await loaded.get("/")
