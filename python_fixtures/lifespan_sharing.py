@@ -1,10 +1,12 @@
-"""Module-level apps whose clients share one lifespan, one app object per test: a Starlette app
-with lifespan state and counts, and an app that does not support lifespan."""
+"""Module-level apps whose clients share one lifespan, one app object per test: Starlette apps with
+lifespan state and counts, with a shutdown that waits for the test, with a startup that fails once,
+and apps that do not support lifespan."""
+import asyncio
 import contextlib
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 
@@ -40,3 +42,49 @@ def _without_lifespan():
 
 unsupported = _without_lifespan()
 unsupported_joined = _without_lifespan()
+
+
+def _gated_shutdown():
+    """Shutdown waits until a request to /release (from a client that takes no part in lifespan)."""
+    log = []
+    gate = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        log.append("startup")
+        yield
+        log.append("shutdown begins")
+        await gate.wait()
+        gate.clear()
+        log.append("shutdown ends")
+
+    async def read_log(request: Request):
+        return JSONResponse(log)
+
+    async def release(request: Request):
+        gate.set()
+        return PlainTextResponse("released")
+
+    return Starlette(routes=[Route("/log", read_log), Route("/release", release)], lifespan=lifespan)
+
+
+shutdown_gated = _gated_shutdown()
+
+
+def _failing_first_startup():
+    attempts = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        attempts.append(len(attempts) + 1)
+        if len(attempts) == 1:
+            raise RuntimeError("database unreachable")
+        yield {"attempt": attempts[-1]}
+
+    async def attempt(request: Request):
+        return JSONResponse({"attempt": request.state.attempt})
+
+    return Starlette(routes=[Route("/attempt", attempt)], lifespan=lifespan)
+
+
+fails_first_startup = _failing_first_startup()

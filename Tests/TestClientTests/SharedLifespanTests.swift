@@ -86,6 +86,42 @@ struct SharedLifespanTests {
         try await unsupported.close()
     }
 
+    @Test func afterAFailedStartupTheNextClientTriesAfresh() async throws {
+        let app = "python_fixtures.lifespan_sharing:fails_first_startup"
+        await expectFailure(.lifespanStartupFailed) {
+            let client = try await TestClient(app: app)
+            try await client.close()
+        }
+        try await withTestClient(app: app) { client in
+            let response = try await client.get("/attempt")
+            #expect(try response.json([String: Int].self) == ["attempt": 2])
+        }
+    }
+
+    @Test func aClientOpeningWhileShutdownRunsWaitsForItThenStartsANewLifespan() async throws {
+        let app = "python_fixtures.lifespan_sharing:shutdown_gated"
+        // Takes no part in the lifespan: reads its log and lets its shutdown end.
+        let outsider = try await TestClient(app: app, configuration: Self.lifespanOff)
+        func log() async throws -> [String] { try await outsider.get("/log").json([String].self) }
+
+        let first = try await TestClient(app: app)
+        let closing = Task { try await first.close() }
+        try await Lifecycle.poll("shutdown to begin") { try await log().contains("shutdown begins") }
+        let opening = Task { try await TestClient(app: app) }
+        // Time for a client that would not wait to start a lifespan beside the ending one.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await log() == ["startup", "shutdown begins"])
+
+        _ = try await outsider.get("/release")
+        try await closing.value
+        let second = try await opening.value
+        #expect(try await log() == ["startup", "shutdown begins", "shutdown ends", "startup"])
+
+        _ = try await outsider.get("/release")  // its shutdown need not wait
+        try await second.close()
+        try await outsider.close()
+    }
+
     @Test func aFactoryGivesEachClientItsOwnLifespan() async throws {
         let first = try await TestClient(app: Lifecycle.app)
         let second = try await TestClient(app: Lifecycle.app)
