@@ -58,13 +58,16 @@ struct GracefulCloseTests {
         let running = Task { try await client.get("/gated") }
         try await Lifecycle.waitForLog(serial) { $0.contains("request start") }
         let released = Flag()
+        let closing = TaskCount()
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<5 {
                 group.addTask {
+                    closing.increment()
                     await expectFailure(.lifespanShutdownFailed) { try await client.close() }
                     return released.isSet
                 }
             }
+            try await Lifecycle.poll("every close() to start") { closing.value == 5 }
             try await waitUntilClosing(client)
             released.set()
             try await Lifecycle.release(serial)
@@ -167,10 +170,19 @@ struct GracefulCloseTests {
 }
 
 /// A flag tasks share.
-final class Flag: Sendable {
+private final class Flag: Sendable {
     private let value = Mutex(false)
 
     var isSet: Bool { value.withLock { $0 } }
 
     func set() { value.withLock { $0 = true } }
+}
+
+/// A count tasks share.
+private final class TaskCount: Sendable {
+    private let count = Mutex(0)
+
+    var value: Int { count.withLock { $0 } }
+
+    func increment() { count.withLock { $0 += 1 } }
 }
