@@ -102,6 +102,16 @@ let package = Package(
             exclude: ["openapi.json", "openapi-generator-config.yaml"],
             swiftSettings: swiftSettings
         ),
+        // Tests in a target that defaults to the main actor, as new app targets do: the scoped APIs
+        // must compile and run there.
+        .testTarget(
+            name: "MainActorDefaultTests",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings + [.defaultIsolation(MainActor.self)]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

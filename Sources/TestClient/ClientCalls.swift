@@ -96,6 +96,9 @@ final class ClientCalls: Sendable {
         for waiter in waiters { waiter.resume(returning: outcome) }
     }
 
+    /// The calls running now (once closing, no new ones join them).
+    var running: [AppCall] { state.withLock { Array($0.running.values) } }
+
     /// `close()` does not wait for `call` (it was called from inside it).
     func exclude(_ call: AppCall) {
         _ = state.withLock { $0.excluded.insert(ObjectIdentifier(call)) }

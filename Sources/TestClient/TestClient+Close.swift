@@ -33,6 +33,7 @@ extension TestClient {
     }
 
     private func closeNow() async throws {
+        let running = calls.running
         if let current = CurrentAppCall.value, current.client == ObjectIdentifier(self) {
             calls.exclude(current.call)
             current.call.leave()
@@ -43,6 +44,12 @@ extension TestClient {
                 call.leave(failing: .connectionClosed(reason: "The client was closed before the call finished."))
             }
             _ = await calls.drain(timeout: configuration.timeout)
+        }
+        // A call can be over for the client (left, disconnected, timed out) while the app's task
+        // for it still runs: as a server, run shutdown only once those tasks have ended too.
+        let deadline = ContinuousClock.now + configuration.timeout
+        for call in running {
+            await call.waitForAppTask(timeout: max(.zero, deadline - ContinuousClock.now))
         }
         defer { runtime.releaseApp(loadedApp) }
         guard configuration.lifespan != .off else { return }

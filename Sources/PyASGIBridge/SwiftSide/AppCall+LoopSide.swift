@@ -50,5 +50,6 @@ extension AppCall {
         ready.store(true, ordering: .releasing)
         if let buffered { buffered.0.resume(with: buffered.1.mapError { $0 }) }
         if let streaming { streaming.0.resume(with: streaming.1.mapError { $0 }) }
+        _ = appTaskEnded.resume(with: .success(()))
     }
 }

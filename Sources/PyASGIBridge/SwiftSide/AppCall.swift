@@ -38,6 +38,10 @@ package final class AppCall: Sendable {
     }
 
     let state: Locked<State>
+    /// Settled when the app's task for this call has ended, which may be well after the call ended
+    /// for the client (a call the client left goes on until the app sees the disconnect or its
+    /// cancellation).
+    let appTaskEnded = OneShot<Void>()
     /// Set when an outcome (buffered) or an event (streaming) can be taken without waiting: what the
     /// short spin before parking looks at, without the lock.
     let ready = Atomic<Bool>(false)
@@ -95,6 +99,18 @@ package final class AppCall: Sendable {
         if let buffered { buffered.0.resume(with: buffered.1.mapError { $0 }) }
         if let streaming { streaming.0.resume(with: streaming.1.mapError { $0 }) }
         runtime.submit(.cancel(self))
+    }
+
+    /// Waits until the app's task for this call has ended, at most `timeout`: what a server's
+    /// shutdown waits for before it runs lifespan shutdown. Called once per call.
+    package func waitForAppTask(timeout: Duration) async {
+        let alarm = Watchdog.shared.schedule(after: timeout) { [appTaskEnded] in
+            _ = appTaskEnded.resume(
+                with: .failure(.timeout(waitingFor: "the app call to end", seconds: timeout.seconds))
+            )
+        }
+        defer { Watchdog.shared.cancel(alarm) }
+        _ = try? await appTaskEnded.value()
     }
 
     // MARK: Outbound
