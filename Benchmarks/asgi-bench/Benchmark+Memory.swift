@@ -139,7 +139,7 @@ struct SlowStreamRun {
         let clock = ContinuousClock()
         let start = clock.now
         let (sent, read) = try await run()
-        let seconds = (clock.now - start).seconds
+        let seconds = (clock.now - start).micros / 1e6
         return SlowStreamRun(
             client: client,
             chunks: chunks,

@@ -35,14 +35,15 @@ struct Benchmark {
     struct Options {
         var rounds = 5
         var apps = Benchmark.apps
+        var workloads = Benchmark.workloads.map(\.name)
         var memoryRequests = 100_000
         var useCookies = true
         /// How much of /huge the peers stream (they hold all of it, httpx twice); 0 skips them.
         var peerStreamChunks = 4_096
 
         static let usage =
-            "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--memory-requests N]"
-            + " [--peer-stream-chunks N] [--no-cookies]"
+            "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--workloads get,json,…,big]"
+            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies]"
 
         init?(_ arguments: some Sequence<String>) {
             var arguments = arguments.makeIterator()
@@ -50,6 +51,7 @@ struct Benchmark {
                 switch argument {
                 case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
                 case "--apps": apps = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                case "--workloads": workloads = (arguments.next() ?? "").split(separator: ",").map(String.init)
                 case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
                 case "--peer-stream-chunks": peerStreamChunks = Int(arguments.next() ?? "") ?? peerStreamChunks
                 case "--no-cookies": useCookies = false
@@ -75,7 +77,7 @@ struct Benchmark {
         let runtime = try await PythonRuntime.shared(InterpreterConfiguration(searchPaths: [pythonDirectory]))
 
         let samples = try await measureRounds(options, clients: clients, runtime: runtime)
-        printTable(samples, apps: options.apps)
+        printTable(samples, options: options)
         try await requestMemory(clients[options.apps[0]]!, runtime: runtime, options: options)
         try await slowStream(runtime: runtime, configuration: configuration, options: options)
         for client in clients.values { try await client.close() }
@@ -91,7 +93,7 @@ struct Benchmark {
         print("rounds: \(options.rounds), apps: \(options.apps.joined(separator: ", "))")
         for round in 0...options.rounds {
             for app in options.apps {
-                for workload in workloads {
+                for workload in workloads where options.workloads.contains(workload.name) {
                     for client in ["ours"] + peers {
                         let micros: Double
                         if client == "ours" {
@@ -171,13 +173,13 @@ struct Benchmark {
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    static func printTable(_ samples: [String: [String: [String: [Double]]]], apps: [String]) {
+    static func printTable(_ samples: [String: [String: [String: [Double]]]], options: Options) {
         print("")
         print("Median µs per request (lower is better); ratios from the same run.")
         print("| app | workload | ours | raw floor | AATC | httpx | ours/AATC | ours/raw |")
         print("|---|---|---|---|---|---|---|---|")
-        for app in apps {
-            for workload in workloads {
+        for app in options.apps {
+            for workload in workloads where options.workloads.contains(workload.name) {
                 let row = samples[app]?[workload.name] ?? [:]
                 let ours = median(row["ours"] ?? [])
                 let raw = median(row["raw"] ?? [])
