@@ -50,15 +50,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "asgi-bench",
-            dependencies: [
-                "TestClient",
-                "PyASGIBridge",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "PyASGIBridgeTests",
             dependencies: ["PyASGIBridge"],
@@ -115,3 +106,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The benchmark (Benchmarks/) is built only when asked, as scripts/bench does with
+// `ASGI_BENCHMARKS=1`: a plain `swift build` or `swift test` never compiles it. It stays a target of
+// this package, not a package of its own, so that it may use the `package` symbols of the bridge.
+if Context.environment["ASGI_BENCHMARKS"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "asgi-bench",
+            dependencies: [
+                "TestClient",
+                "PyASGIBridge",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/asgi-bench",
+            swiftSettings: swiftSettings
+        )
+    )
+}

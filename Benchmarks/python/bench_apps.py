@@ -1,5 +1,8 @@
-"""The apps scripts/bench measures: the same four routes in bare ASGI, Starlette, FastAPI and Quart.
-GET / (plain), GET /json, POST /echo (body back), GET /stream (100 chunks of 1 KiB)."""
+"""The apps scripts/bench measures: the same routes in bare ASGI, Starlette, FastAPI and Quart.
+GET / (plain), GET /json, POST /echo (body back), GET /stream (100 chunks of 1 KiB), GET /big (one
+100 MiB body). The bare app also streams GET /huge?chunks=N (N fresh 64 KiB chunks, 16,384 = 1 GiB by
+default) and counts what it has sent, so that the benchmark can see how far ahead of a slow reader an
+app gets."""
 import json
 
 from fastapi import FastAPI, Request as FastAPIRequest, WebSocket as FastAPIWebSocket
@@ -13,6 +16,15 @@ from starlette.websockets import WebSocketDisconnect
 
 CHUNK = b"x" * 1024
 PAYLOAD = {"hello": "world", "numbers": list(range(10)), "nested": {"a": 1, "b": [True, False, None]}}
+BIG = b"x" * (100 << 20)
+HUGE_CHUNK_SIZE = 64 << 10
+HUGE_CHUNKS = 16_384
+# Bytes /huge has handed to send() so far (the bare app's; reset by each /huge request).
+_huge_sent = [0]
+
+
+def huge_sent():
+    return _huge_sent[0]
 
 
 async def _chunks():
@@ -56,9 +68,27 @@ async def bare(scope, receive, send):
         for _ in range(99):
             await send({"type": "http.response.body", "body": CHUNK, "more_body": True})
         await send({"type": "http.response.body", "body": CHUNK})
+    elif path == "/big":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/octet-stream")]})
+        await send({"type": "http.response.body", "body": BIG})
+    elif path == "/huge":
+        await _huge(scope, send)
     else:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": b"plain response"})
+
+
+async def _huge(scope, send):
+    query = dict(pair.split(b"=", 1) for pair in scope["query_string"].split(b"&") if b"=" in pair)
+    chunks = int(query.get(b"chunks", HUGE_CHUNKS))
+    _huge_sent[0] = 0
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/octet-stream")]})
+    for index in range(chunks):
+        # A fresh object per chunk, as an app reading a file makes: a client that holds on to what
+        # it was sent holds all of it.
+        body = b"x" * HUGE_CHUNK_SIZE
+        await send({"type": "http.response.body", "body": body, "more_body": index < chunks - 1})
+        _huge_sent[0] += len(body)
 
 
 # Starlette.
@@ -78,6 +108,10 @@ async def _s_stream(request):
     return StreamingResponse(_chunks(), media_type="application/octet-stream")
 
 
+async def _s_big(request):
+    return Response(BIG, media_type="application/octet-stream")
+
+
 async def _s_ws(websocket):
     await websocket.accept()
     try:
@@ -89,7 +123,7 @@ async def _s_ws(websocket):
 
 starlette = Starlette(routes=[
     Route("/", _s_root), Route("/json", _s_json), Route("/echo", _s_echo, methods=["POST"]), Route("/stream", _s_stream),
-    WebSocketRoute("/ws", _s_ws),
+    Route("/big", _s_big), WebSocketRoute("/ws", _s_ws),
 ])
 
 # FastAPI.
@@ -114,6 +148,11 @@ async def _f_echo(request: FastAPIRequest):
 @fastapi.get("/stream")
 async def _f_stream():
     return FastAPIStreaming(_chunks(), media_type="application/octet-stream")
+
+
+@fastapi.get("/big")
+async def _f_big():
+    return FastAPIResponse(BIG, media_type="application/octet-stream")
 
 
 @fastapi.websocket("/ws")
@@ -148,6 +187,11 @@ async def _q_echo():
 @quart.route("/stream")
 async def _q_stream():
     return _chunks(), 200, {"content-type": "application/octet-stream"}
+
+
+@quart.route("/big")
+async def _q_big():
+    return BIG, 200, {"content-type": "application/octet-stream"}
 
 
 @quart.websocket("/ws")

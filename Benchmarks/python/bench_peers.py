@@ -1,11 +1,14 @@
 """The Python side of scripts/bench: the same workloads through the raw floor (awaiting the app
 directly), async-asgi-testclient and httpx's ASGITransport, run on the embedded interpreter's loop.
-Each call runs one batch and returns microseconds per request."""
+Each `run` call runs one batch and returns microseconds per request; `slow_stream` reads a long
+stream as a slow reader does."""
 import asyncio
 import gc
 import importlib
 import json
 import time
+
+import bench_apps
 
 BODY = b"a" * 1024
 WORKLOADS = {
@@ -16,6 +19,7 @@ WORKLOADS = {
     "stream": ("GET", "/stream", b"", 200, 1),
     "concurrent": ("GET", "/", b"", 2000, 64),
     "websocket": ("WS", "/ws", b"", 1000, 1),
+    "big": ("GET", "/big", b"", 5, 1),
 }
 _clients = {}
 
@@ -153,3 +157,48 @@ async def run(kind, spec, workload):
 def objects():
     gc.collect()
     return len(gc.get_objects())
+
+
+def release_memory():
+    """Collects garbage and gives the C heap's free memory back to the system (glibc's
+    malloc_trim, for the whole process), so that the resident set shows what is in use."""
+    gc.collect()
+    try:
+        import ctypes
+        return ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        return 0
+
+
+async def slow_stream(kind, spec, chunks, pause_ms):
+    """Streams GET /huge?chunks=N as the benchmark's own client does: reads the first chunk, pauses,
+    then reads the rest pausing 1 ms per MiB. Returns "bytes the app had sent when the pause ended,
+    bytes read". Neither peer pushes back: httpx's ASGITransport runs the app to its end before it
+    returns the response and gives the body as one bytes object (the parts joined);
+    async-asgi-testclient queues whatever the app sends."""
+    client = await _client(kind, spec)
+    path = f"/huge?chunks={chunks}"
+    pause = int(pause_ms) / 1000
+    if kind == "httpx":
+        async with client.stream("GET", path) as response:
+            # As a test reads it; asking for 64 KiB pieces would add copies of the whole body.
+            sent, read = await _read_slowly(response.aiter_bytes(), pause)
+    elif kind == "aatc":
+        response = await client.get(path, stream=True)
+        sent, read = await _read_slowly(response.iter_content(bench_apps.HUGE_CHUNK_SIZE), pause)
+    else:
+        raise ValueError(kind)
+    return f"{sent} {read}"
+
+
+async def _read_slowly(chunks, pause):
+    read = len(await chunks.__anext__())
+    await asyncio.sleep(pause)
+    sent = bench_apps.huge_sent()
+    mebibyte = 0
+    async for chunk in chunks:
+        read += len(chunk)
+        if read >> 20 > mebibyte:
+            mebibyte = read >> 20
+            await asyncio.sleep(0.001)
+    return sent, read

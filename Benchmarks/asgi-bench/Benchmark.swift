@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// Measures our client against the Python peers in one process, in interleaved rounds, and prints
-/// medians and ratios. `scripts/bench` builds it in release mode and runs it.
+/// medians and ratios; then memory: a long run of requests, and the peak RSS while a 1 GiB stream is
+/// read slowly. `scripts/bench` builds it in release mode and runs it.
 @main
 struct Benchmark {
     static let apps = ["bare", "starlette", "fastapi", "quart"]
@@ -18,50 +19,90 @@ struct Benchmark {
         ("stream", "GET /stream 100×1 KiB ×200", 200),
         ("concurrent", "GET / ×2000, 64 in flight", 2000),
         ("websocket", "websocket echo ×1000, one socket", 1000),
+        ("big", "GET /big 100 MiB ×5 (buffered)", 5),
     ]
     static let peers = ["raw", "aatc", "httpx"] + (getenv("BENCH_RAWTASK") != nil ? ["rawtask"] : [])
 
-    static func main() async throws {
+    /// `Benchmarks/python` (the apps and the peers), found from this file's path so that the
+    /// benchmark runs from any directory.
+    static let pythonDirectory: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        // Benchmarks/asgi-bench/Benchmark.swift
+        parts.removeLast(2)
+        return parts.joined(separator: "/") + "/python"
+    }()
+
+    struct Options {
         var rounds = 5
-        var selectedApps = apps
+        var apps = Benchmark.apps
+        var workloads = Benchmark.workloads.map(\.name)
         var memoryRequests = 100_000
-        var arguments = CommandLine.arguments.dropFirst().makeIterator()
-        while let argument = arguments.next() {
-            switch argument {
-            case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
-            case "--apps": selectedApps = (arguments.next() ?? "").split(separator: ",").map(String.init)
-            case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
-            case "--no-cookies": break
-            default:
-                print("usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--memory-requests N]")
-                return
+        var useCookies = true
+        /// How much of /huge the peers stream (they hold all of it, httpx twice); 0 skips them.
+        var peerStreamChunks = 4_096
+
+        static let usage =
+            "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--workloads get,json,…,big]"
+            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies]"
+
+        init?(_ arguments: some Sequence<String>) {
+            var arguments = arguments.makeIterator()
+            while let argument = arguments.next() {
+                switch argument {
+                case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
+                case "--apps": apps = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                case "--workloads": workloads = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
+                case "--peer-stream-chunks": peerStreamChunks = Int(arguments.next() ?? "") ?? peerStreamChunks
+                case "--no-cookies": useCookies = false
+                default: return nil
+                }
             }
         }
+    }
 
+    static func main() async throws {
+        guard let options = Options(CommandLine.arguments.dropFirst()) else {
+            print(Options.usage)
+            return
+        }
         var configuration = TestClientConfiguration()
         configuration.lifespan = .off
-        if CommandLine.arguments.contains("--no-cookies") { configuration.useCookies = false }
+        configuration.useCookies = options.useCookies
+        configuration.pythonPath = [pythonDirectory]
         var clients: [String: TestClient] = [:]
-        for app in selectedApps {
-            clients[app] = try await TestClient(app: "python_fixtures.bench_apps:\(app)", configuration: configuration)
+        for app in options.apps {
+            clients[app] = try await TestClient(app: "bench_apps:\(app)", configuration: configuration)
         }
-        let runtime = try await PythonRuntime.shared(InterpreterConfiguration())
+        let runtime = try await PythonRuntime.shared(InterpreterConfiguration(searchPaths: [pythonDirectory]))
 
-        // samples[app][workload][client] = µs per request, one per round
+        let samples = try await measureRounds(options, clients: clients, runtime: runtime)
+        printTable(samples, options: options)
+        try await requestMemory(clients[options.apps[0]]!, runtime: runtime, options: options)
+        try await slowStream(runtime: runtime, configuration: configuration, options: options)
+        for client in clients.values { try await client.close() }
+    }
+
+    /// samples[app][workload][client] = µs per request, one per round.
+    static func measureRounds(
+        _ options: Options,
+        clients: [String: TestClient],
+        runtime: PythonRuntime
+    ) async throws -> [String: [String: [String: [Double]]]] {
         var samples: [String: [String: [String: [Double]]]] = [:]
-        print("rounds: \(rounds), apps: \(selectedApps.joined(separator: ", "))")
-        for round in 0...rounds {
-            for app in selectedApps {
-                for workload in workloads {
+        print("rounds: \(options.rounds), apps: \(options.apps.joined(separator: ", "))")
+        for round in 0...options.rounds {
+            for app in options.apps {
+                for workload in workloads where options.workloads.contains(workload.name) {
                     for client in ["ours"] + peers {
                         let micros: Double
                         if client == "ours" {
                             micros = try await measure(clients[app]!, workload.name, requests: workload.requests)
                         } else {
                             let text = try await runtime.call(
-                                module: "python_fixtures.bench_peers",
+                                module: "bench_peers",
                                 function: "run",
-                                arguments: [client, "python_fixtures.bench_apps:\(app)", workload.name]
+                                arguments: [client, "bench_apps:\(app)", workload.name]
                             )
                             micros = Double(text) ?? .nan
                         }
@@ -74,10 +115,7 @@ struct Benchmark {
             }
             if round > 0 { print("round \(round) done") }
         }
-
-        printTable(samples, apps: selectedApps)
-        try await memory(clients[selectedApps[0]]!, runtime: runtime, requests: memoryRequests, app: selectedApps[0])
-        for client in clients.values { try await client.close() }
+        return samples
     }
 
     static func measure(_ client: TestClient, _ workload: String, requests: Int) async throws -> Double {
@@ -93,6 +131,13 @@ struct Benchmark {
             for _ in 0..<requests { _ = try await client.post("/echo", body: body) }
         case "stream":
             for _ in 0..<requests { _ = try await client.get("/stream") }
+        case "big":
+            for _ in 0..<requests {
+                let response = try await client.get("/big")
+                guard response.body.count == 100 << 20 else {
+                    throw BenchmarkError("/big gave \(response.body.count) bytes")
+                }
+            }
         case "websocket":
             return try await client.websocket("/ws") { ws in
                 let start = clock.now
@@ -128,13 +173,13 @@ struct Benchmark {
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    static func printTable(_ samples: [String: [String: [String: [Double]]]], apps: [String]) {
+    static func printTable(_ samples: [String: [String: [String: [Double]]]], options: Options) {
         print("")
         print("Median µs per request (lower is better); ratios from the same run.")
         print("| app | workload | ours | raw floor | AATC | httpx | ours/AATC | ours/raw |")
         print("|---|---|---|---|---|---|---|---|")
-        for app in apps {
-            for workload in workloads {
+        for app in options.apps {
+            for workload in workloads where options.workloads.contains(workload.name) {
                 let row = samples[app]?[workload.name] ?? [:]
                 let ours = median(row["ours"] ?? [])
                 let raw = median(row["raw"] ?? [])
@@ -146,41 +191,6 @@ struct Benchmark {
                 )
             }
         }
-    }
-
-    static func memory(_ client: TestClient, runtime: PythonRuntime, requests: Int, app: String) async throws {
-        for _ in 0..<10_000 { _ = try await client.get("/") }
-        let objectsBefore = try await runtime.call(module: "python_fixtures.bench_peers", function: "objects")
-        let rssBefore = residentBytes()
-        for _ in 0..<requests { _ = try await client.get("/") }
-        let rssAfter = residentBytes()
-        let objectsAfter = try await runtime.call(module: "python_fixtures.bench_peers", function: "objects")
-        let growth = Double(rssAfter - rssBefore) / 1_048_576
-        print("")
-        print(
-            "memory (\(app), \(requests) × GET / after 10,000 warm-up): RSS \(f(Double(rssBefore) / 1_048_576, 1)) → \(f(Double(rssAfter) / 1_048_576, 1)) MiB (growth \(f(growth, 2)) MiB); Python objects \(objectsBefore) → \(objectsAfter)"
-        )
-    }
-
-    static func residentBytes() -> Int {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size = 0
-        var resident = 0
-        guard fscanf_pair(file, &size, &resident) else { return 0 }
-        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    static func fscanf_pair(_ file: UnsafeMutablePointer<FILE>, _ first: inout Int, _ second: inout Int) -> Bool {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return false }
-        let fields = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(
-            separator: " "
-        )
-        guard fields.count >= 2, let a = Int(fields[0]), let b = Int(fields[1]) else { return false }
-        first = a
-        second = b
-        return true
     }
 
     static func f(_ value: Double, _ digits: Int = 1) -> String {
@@ -197,6 +207,12 @@ struct Benchmark {
     static func pow10(_ digits: Int) -> Double {
         (0..<digits).reduce(1.0) { value, _ in value * 10 }
     }
+}
+
+/// A benchmark whose results cannot be trusted: an app answered something else.
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension Duration {
