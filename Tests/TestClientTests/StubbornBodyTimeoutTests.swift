@@ -61,15 +61,33 @@ struct StubbornBodyTimeoutTests {
             #expect(error?.code == .timeout)
             #expect(elapsed >= .seconds(2))
             #expect(elapsed < .seconds(4), "the 2 s timeout arrived after \(elapsed)")
-            // The app was told the client left while it read the body; it did not read it all.
-            let ending = try await AppRaisedCancellationTests.ending(client, key)
-            #expect(ending != nil && ending?.hasPrefix("read") == false, "\(String(describing: ending))")
+            // Under a loaded suite the app may not have asked for the body before the timeout; when
+            // it did, the producer is stuck in its second `next()` (one call entered, not returned).
+            let calls = body.calls.withLock { $0 }
+            #expect(calls.entered <= 2 && calls.returned == max(0, calls.entered - 1), "\(calls)")
+            if calls.entered > 0 {
+                // The app was told the client left while it read the body; it did not read it all.
+                let ending = try await AppRaisedCancellationTests.ending(client, key)
+                #expect(ending != nil && ending?.hasPrefix("read") == false, "\(String(describing: ending))")
+            }
             // The client works while the producer is still stuck.
-            #expect(body.calls.withLock { $0 } == (entered: 2, returned: 1))
             let response = try await client.get("/nope")
             #expect(response.status == .notFound)
+            guard calls.entered == 2 else { return }
             // The abandoned producer's late chunk goes nowhere, and nothing pulls another one.
-            for await _ in body.lateChunk.stream { break }
+            let late = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for await _ in body.lateChunk.stream { return true }
+                    return false
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(15))
+                    return false
+                }
+                defer { group.cancelAll() }
+                return await group.next() ?? false
+            }
+            #expect(late, "the stuck producer never returned")
             try await Task.sleep(for: .milliseconds(200))
             #expect(body.calls.withLock { $0 } == (entered: 2, returned: 2))
         }
