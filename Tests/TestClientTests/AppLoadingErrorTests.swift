@@ -67,7 +67,10 @@ struct AppLoadingErrorTests {
             try await TestClient(app: "python_fixtures.raw_asgi:not_an_app()")
         }
         #expect(error?.code == .notCallable)
-        #expect(error?.message.contains(#"Factory "not_an_app" in module "python_fixtures.raw_asgi" is not callable"#) == true)
+        #expect(
+            error?.message.contains(#"Factory "not_an_app" in module "python_fixtures.raw_asgi" is not callable"#)
+                == true
+        )
     }
 
     static var packageRoot: String {

@@ -98,7 +98,8 @@ extension InterpreterConfiguration {
         packageRoot: String?
     ) -> [String] {
         var candidates = active.map { [$0] } ?? []
-        for directory in [currentDirectory, packageRoot].compactMap({ $0 }) where !candidates.contains(directory + "/.venv") {
+        for directory in [currentDirectory, packageRoot].compactMap({ $0 })
+        where !candidates.contains(directory + "/.venv") {
             candidates.append(directory + "/.venv")
         }
         return candidates
