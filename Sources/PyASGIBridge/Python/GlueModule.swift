@@ -106,13 +106,13 @@ enum GlueModule {
             except ModuleNotFoundError as exc:
                 if exc.name is not None and module_name != exc.name and not module_name.startswith(exc.name + "."):
                     raise
-                # The first line is the message; the rest (after the newline) are details to act on.
+                # The first line is the message; the lines after it are details to act on.
+                searched = "\n".join("  " + (path or "(the current directory)") for path in sys.path)
                 raise AppLoadError(
                     "module_not_found",
-                    'Could not import module "%s": %s\n'
-                    "Searched sys.path:\n%s\n"
+                    'Could not import module "%s": %s\nSearched sys.path:\n%s\n'
                     "Add the directory that holds it with TestClientConfiguration.pythonPath or PYTHONPATH "
-                    "(the asgi command: --pythonpath)." % (module_name, exc, "\n".join("  " + (p or "(the current directory)") for p in sys.path)),
+                    "(the asgi command: --pythonpath)." % (module_name, exc, searched),
                 )
             instance = module
             found = []
