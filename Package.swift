@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(
             name: "CPython",
             pkgConfig: "python3-embed",
-            providers: [.apt(["python3-dev"])]
+            // On macOS SwiftPM also searches `$(brew --prefix)/opt/python3/lib/pkgconfig` for a
+            // `.brew` provider, where Homebrew's Python keeps python3-embed.pc.
+            providers: [.apt(["python3-dev"]), .brew(["python3"])]
         ),
         .target(
             name: "PyASGIBridge",

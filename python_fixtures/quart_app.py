@@ -1,4 +1,6 @@
 """The seed's quickstart app, in Quart, with more routes."""
+from importlib.metadata import version
+
 from quart import Quart, abort, jsonify, redirect, request, websocket
 
 from python_fixtures.scope_json import scope_to_json
@@ -6,6 +8,9 @@ from python_fixtures.scope_json import scope_to_json
 app = Quart(__name__)
 # As in tests: exceptions propagate to the server (the client) instead of becoming a 500 page.
 app.config["PROPAGATE_EXCEPTIONS"] = True
+# Quart 0.20 (the last release for Python 3.10) turns a propagated exception into a traceback page
+# unless the app is in testing mode; 0.22 does so only in testing mode.
+app.testing = version("quart").startswith("0.20.")
 
 
 @app.route("/")

@@ -40,4 +40,22 @@ static inline int shim_METH_NOARGS(void) { return METH_NOARGS; }
 // Raises `type` with a message (PyErr_Format is variadic).
 static inline void shim_Err_SetString(PyObject *type, const char *message) { PyErr_SetString(type, message); }
 
+// Takes the pending exception (clearing it) as a new reference with its traceback attached; NULL
+// when none is set. 3.12 deprecates PyErr_Fetch/PyErr_NormalizeException, whose replacement
+// already hands over a normalised exception that carries its traceback.
+static inline PyObject *shim_Err_TakeException(void) {
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type = NULL, *value = NULL, *traceback = NULL;
+    PyErr_Fetch(&type, &value, &traceback);
+    if (type == NULL) return NULL;
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (value != NULL && traceback != NULL) PyException_SetTraceback(value, traceback);
+    Py_XDECREF(type);
+    Py_XDECREF(traceback);
+    return value;
+#endif
+}
+
 #endif

@@ -28,9 +28,39 @@ struct InterpreterTests {
         try Interpreter.checkVirtualEnvironment(venv)
     }
 
+    /// The scripts name the venv of a chosen Python (`scripts/test --python 3.13`) in `VIRTUAL_ENV`.
     @Test func theProjectVenvMatches() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        try Interpreter.checkVirtualEnvironment(root.appendingPathComponent(".venv").path)
+        let venv = ProcessInfo.processInfo.environment["VIRTUAL_ENV"] ?? root.appendingPathComponent(".venv").path
+        try Interpreter.checkVirtualEnvironment(venv)
+    }
+
+    @Test func withoutAVenvTheWarningSaysWhereItLookedAndWhatPythonUses() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("novenv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let searched = InterpreterConfiguration.virtualEnvironmentCandidates(
+            active: nil,
+            currentDirectory: directory.path,
+            packageRoot: "/srv/package"
+        )
+        #expect(searched == [directory.path + "/.venv", "/srv/package/.venv"])
+        let warning = InterpreterConfiguration.noVirtualEnvironmentWarning(searched: searched, active: nil)
+        #expect(warning.contains("warning: no virtual environment found"))
+        #expect(warning.contains(directory.path + "/.venv, /srv/package/.venv"))
+        #expect(warning.contains("VIRTUAL_ENV is not set"))
+        #expect(warning.contains("interpreter's own site-packages"))
+        #expect(warning.contains(Interpreter.linkedVersion))
+    }
+
+    @Test func anActiveVenvIsSearchedFirst() {
+        let searched = InterpreterConfiguration.virtualEnvironmentCandidates(
+            active: "/work/env",
+            currentDirectory: "/work",
+            packageRoot: "/work"
+        )
+        #expect(searched == ["/work/env", "/work/.venv"])
+        let warning = InterpreterConfiguration.noVirtualEnvironmentWarning(searched: searched, active: "/work/env")
+        #expect(!warning.contains("VIRTUAL_ENV is not set"))
     }
 }

@@ -109,20 +109,38 @@ enum GlueModule {
             except ModuleNotFoundError as exc:
                 if exc.name is not None and module_name != exc.name and not module_name.startswith(exc.name + "."):
                     raise
-                raise AppLoadError("module_not_found", 'Could not import module "%s": %s' % (module_name, exc))
-            instance = module
-            try:
-                for attr in attrs.split("."):
-                    instance = getattr(instance, attr)
-            except AttributeError:
+                # The first line is the message; the lines after it are details to act on.
+                searched = "\n".join("  " + (path or "(the current directory)") for path in sys.path)
                 raise AppLoadError(
-                    "attribute_not_found",
-                    'Attribute "%s" not found in module "%s".' % (attrs, module_name),
+                    "module_not_found",
+                    'Could not import module "%s": %s\nSearched sys.path:\n%s\n'
+                    "Add the directory that holds it with TestClientConfiguration.pythonPath or PYTHONPATH "
+                    "(the asgi command: --pythonpath)." % (module_name, exc, searched),
                 )
+            instance = module
+            found = []
+            for attr in attrs.split("."):
+                try:
+                    instance = getattr(instance, attr)
+                except AttributeError:
+                    raise AppLoadError(
+                        "attribute_not_found",
+                        'Attribute "%s" not found in module "%s"%s'
+                        % (attrs, module_name, _did_you_mean(instance, attr, found)),
+                    ) from None
+                found.append(attr)
             if factory:
                 if not callable(instance):
                     raise AppLoadError("not_callable", 'Factory "%s" in module "%s" is not callable.' % (attrs, module_name))
                 instance = instance()
+                if not callable(instance):
+                    # The factory is fine; what it returned is not an app (often a missing `return app`).
+                    raise AppLoadError(
+                        "not_callable",
+                        'Factory "%s()" in module "%s" returned %s, which is not callable, so it is not an ASGI '
+                        "app; the factory must return the app."
+                        % (attrs, module_name, "None" if instance is None else "a " + type(instance).__name__),
+                    )
             if not callable(instance):
                 raise AppLoadError(
                     "not_callable",
@@ -166,6 +184,17 @@ enum GlueModule {
                 except BaseException:  # noqa: B036
                     detail = type(failure).__qualname__
                 return "<exception str() failed: %s>" % detail
+
+
+        def _did_you_mean(owner, attr, found):
+            """'; did you mean "app"?' for the attribute `owner` has that is closest to `attr`, else '.'."""
+            import difflib
+
+            names = [name for name in dir(owner) if not name.startswith("__")]
+            close = difflib.get_close_matches(attr, names, n=1)
+            if not close:
+                return "."
+            return '; did you mean "%s"?' % ".".join(found + close)
 
 
         def describe(exc):

@@ -122,18 +122,8 @@ enum Py {
     /// Takes the pending Python error (clearing it) and gives `body` the exception object, its
     /// traceback attached; nil when no error is set. The one place that takes the pending error.
     static func withPendingException<Result>(_ body: (PyPointer) -> Result) -> Result? {
-        var type: PyPointer?
-        var value: PyPointer?
-        var traceback: PyPointer?
-        PyErr_Fetch(&type, &value, &traceback)
-        PyErr_NormalizeException(&type, &value, &traceback)
-        defer {
-            Py_DecRef(type)
-            Py_DecRef(value)
-            Py_DecRef(traceback)
-        }
-        guard let value else { return nil }
-        if let traceback { PyException_SetTraceback(value, traceback) }
+        guard let value = shim_Err_TakeException() else { return nil }
+        defer { Py_DecRef(value) }
         return body(value)
     }
 

@@ -31,13 +31,45 @@ extension InterpreterConfiguration {
             }
             return explicit
         }
-        if let active = Environment.value("VIRTUAL_ENV"), Environment.isFile(active + "/pyvenv.cfg") {
-            return active
+        let active = Environment.value("VIRTUAL_ENV")
+        let searched = Self.virtualEnvironmentCandidates(
+            active: active,
+            currentDirectory: Environment.currentDirectory,
+            packageRoot: Environment.packageRoot
+        )
+        if let found = searched.first(where: { Environment.isFile($0 + "/pyvenv.cfg") }) {
+            return found
         }
-        let candidates = [Environment.currentDirectory, Environment.packageRoot].compactMap { $0 }
-        for directory in candidates where Environment.isFile(directory + "/.venv/pyvenv.cfg") {
-            return directory + "/.venv"
-        }
+        // Not an error (a system Python with the packages installed works), but a test run that
+        // cannot import its framework should say why on its first line of output.
+        var warning = Self.noVirtualEnvironmentWarning(searched: searched, active: active) + "\n"
+        warning.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         return nil
+    }
+
+    /// Where a venv is looked for when none is configured, in order: `VIRTUAL_ENV`, `.venv` in the
+    /// current directory, `.venv` in the package root.
+    package static func virtualEnvironmentCandidates(
+        active: String?,
+        currentDirectory: String,
+        packageRoot: String?
+    ) -> [String] {
+        var candidates = active.map { [$0] } ?? []
+        for directory in [currentDirectory, packageRoot].compactMap({ $0 })
+        where !candidates.contains(directory + "/.venv") {
+            candidates.append(directory + "/.venv")
+        }
+        return candidates
+    }
+
+    /// The start-up warning when no venv was found: where it looked, and what Python does instead.
+    package static func noVirtualEnvironmentWarning(searched: [String], active: String?) -> String {
+        """
+        swift-asgi-testclient: warning: no virtual environment found; looked for pyvenv.cfg in \
+        \(searched.joined(separator: ", "))\(active == nil ? " (VIRTUAL_ENV is not set)" : ""). Falling back to the \
+        interpreter's own site-packages (Python \(Interpreter.linkedVersion)): only packages installed for it \
+        are importable. Set TestClientConfiguration.virtualEnvironment or VIRTUAL_ENV, or create .venv with \
+        scripts/bootstrap.
+        """
     }
 }

@@ -86,6 +86,9 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
     public let closeReason: String?
     /// The HTTP response an app denied a websocket with.
     public let denialResponse: TestResponse?
+    /// What to act on, when one line of ``message`` is not enough: for
+    /// ``TestClientError/Code/moduleNotFound``, the `sys.path` searched and how to extend it.
+    public let details: String?
 
     init(
         _ code: Code,
@@ -96,7 +99,8 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         request: String? = nil,
         closeCode: Int? = nil,
         closeReason: String? = nil,
-        denialResponse: TestResponse? = nil
+        denialResponse: TestResponse? = nil,
+        details: String? = nil
     ) {
         self.code = code
         self.message = message
@@ -107,13 +111,15 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         self.closeCode = closeCode
         self.closeReason = closeReason
         self.denialResponse = denialResponse
+        self.details = details
     }
 
-    /// The code, the request, the message and, for an app exception, the traceback.
+    /// The code, the request, the message, the details and, for an app exception, the traceback.
     public var description: String {
         var text = "TestClientError.\(code)"
         if let request { text += " (\(request))" }
         text += ": \(message)"
+        if let details { text += "\n\(details)" }
         if let pythonException, !pythonException.traceback.isEmpty { text += "\n\(pythonException.traceback)" }
         return text
     }
@@ -128,7 +134,8 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
             request: request,
             closeCode: closeCode,
             closeReason: closeReason,
-            denialResponse: denialResponse
+            denialResponse: denialResponse,
+            details: details
         )
     }
 }
@@ -159,7 +166,17 @@ extension TestClientError {
                 case .notCallable: .notCallable
                 case .importFailed: .importFailed
                 }
-            converted = TestClientError(code, message, pythonException: exception.map(PythonException.init))
+            // For a missing module the glue puts what to act on after the first line; the message
+            // stays one line.
+            let lines =
+                kind == .moduleNotFound
+                ? message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false) : [message[...]]
+            converted = TestClientError(
+                code,
+                String(lines[0]),
+                pythonException: exception.map(PythonException.init),
+                details: lines.count > 1 ? String(lines[1]) : nil
+            )
         case .appException(let info):
             converted = TestClientError(
                 .appException,
