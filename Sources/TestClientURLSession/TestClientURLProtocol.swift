@@ -9,8 +9,8 @@ public import FoundationNetworking
 public import Foundation
 #endif
 
-/// The `URLProtocol` behind ``Foundation/URLSessionConfiguration/testClient(_:)``: it answers
-/// requests for a ``TestClient/TestClient``'s `baseURL` from that client's app, in-process.
+/// The `URLProtocol` behind `URLSessionConfiguration.testClient(_:)`: it answers
+/// requests for a `TestClient`'s `baseURL` from that client's app, in-process.
 ///
 /// Put it first in the `protocolClasses` of a configuration of your own when
 /// `URLSessionConfiguration.testClient(_:)` does not fit:
@@ -42,8 +42,8 @@ public import Foundation
 /// - Upload tasks (`upload(for:from:)`) fail at once on Linux with `URLError` code
 ///   `.unsupportedURL`: FoundationNetworking does not give a `URLProtocol` their body. Use
 ///   `data(for:)` with `httpBody` or `httpBodyStream`.
-/// - An app exception fails the task with the ``TestClientError`` (or is answered with 500, as
-///   ``TestClientConfiguration/raiseAppExceptions`` says). Cancelling the task disconnects the app.
+/// - An app exception fails the task with the `TestClientError` (or is answered with 500, as
+///   `TestClientConfiguration.raiseAppExceptions` says). Cancelling the task disconnects the app.
 public final class TestClientURLProtocol: URLProtocol {
     private let loading = Mutex<(task: Task<Void, Never>, reporter: Reporter)?>(nil)
 

@@ -1,0 +1,1 @@
+../../ContractTests/Support.swift
