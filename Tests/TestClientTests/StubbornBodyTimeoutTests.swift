@@ -61,10 +61,11 @@ struct StubbornBodyTimeoutTests {
             #expect(error?.code == .timeout)
             #expect(elapsed >= .seconds(2))
             #expect(elapsed < .seconds(4), "the 2 s timeout arrived after \(elapsed)")
-            // Under a loaded suite the app may not have asked for the body before the timeout; when
-            // it did, the producer is stuck in its second `next()` (one call entered, not returned).
+            // Under a loaded suite the app may not have asked for all of the body before the
+            // timeout; when it asked for a second chunk, the producer is stuck in that `next()`.
+            // Either way no more than one call is stuck, and none came after the timeout.
             let calls = body.calls.withLock { $0 }
-            #expect(calls.entered <= 2 && calls.returned == max(0, calls.entered - 1), "\(calls)")
+            #expect(calls.entered <= 2 && calls.entered - calls.returned <= 1, "\(calls)")
             if calls.entered > 0 {
                 // The app was told the client left while it read the body; it did not read it all.
                 let ending = try await AppRaisedCancellationTests.ending(client, key)
@@ -73,7 +74,7 @@ struct StubbornBodyTimeoutTests {
             // The client works while the producer is still stuck.
             let response = try await client.get("/nope")
             #expect(response.status == .notFound)
-            guard calls.entered == 2 else { return }
+            guard calls.entered == 2, calls.returned == 1 else { return }
             // The abandoned producer's late chunk goes nowhere, and nothing pulls another one.
             let late = await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
