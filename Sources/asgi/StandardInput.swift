@@ -75,18 +75,3 @@ enum StandardInput {
         String(decoding: bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes, as: UTF8.self)
     }
 }
-
-/// Standard output, written unbuffered through one path, so text and raw bytes keep their order
-/// and websocket replies appear as they come even in a pipe.
-enum StandardOutput {
-    static let isTerminal = isatty(STDOUT_FILENO) == 1
-
-    static func write(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(bytes))
-    }
-
-    static func write(_ text: String) {
-        write(Array(text.utf8))
-    }
-}
