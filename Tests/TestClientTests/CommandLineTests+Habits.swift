@@ -95,7 +95,8 @@ extension CommandLineTests {
         #expect(!none.stdout.contains("\u{1B}[") && none.stdout.hasSuffix(#"{"name":"pen"}"# + "\n"))
     }
 
-    @Test func aTerminalGetsColoursUnlessNoColor() throws {
+    @Test(.enabled(if: Terminal.isAvailable, "needs a pseudo-terminal (/dev/pts)"))
+    func aTerminalGetsColoursUnlessNoColor() throws {
         let coloured = try Self.runOnTerminal(["GET", "/hello"])
         #expect(coloured.stdout.hasPrefix("\u{1B}[1mHTTP/1.1 200 OK\u{1B}[0m\n"))
         let plain = try Self.runOnTerminal(["GET", "/hello"], environment: ["NO_COLOR": "1"])
@@ -105,7 +106,8 @@ extension CommandLineTests {
         #expect(emptyNoColor.stdout.contains("\u{1B}["))
     }
 
-    @Test func aBinaryBodyIsNotDumpedToATerminal() throws {
+    @Test(.enabled(if: Terminal.isAvailable, "needs a pseudo-terminal (/dev/pts)"))
+    func aBinaryBodyIsNotDumpedToATerminal() throws {
         let terminal = try Self.runOnTerminal(["--print", "b", "GET", "/binary"])
         #expect(terminal.stdout == "binary data, 256 bytes\n")
         let piped = try Self.run(["--print", "b", "GET", "/binary"])

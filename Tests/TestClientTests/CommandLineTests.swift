@@ -108,6 +108,17 @@ struct CommandLineTests {
 
     /// The pseudo-terminal calls, which Glibc's Swift module leaves out (they need `_XOPEN_SOURCE`).
     enum Terminal {
+        /// Whether this machine gives pseudo-terminals (a chroot without /dev/pts does not).
+        static let isAvailable: Bool = {
+            let primary = openpt(O_RDWR | O_NOCTTY)
+            guard primary >= 0 else { return false }
+            defer { close(primary) }
+            return grantpt(primary) == 0 && unlockpt(primary) == 0
+                && ptsname(primary).map {
+                    FileManager.default.fileExists(atPath: String(cString: $0))
+                } == true
+        }()
+
         #if canImport(Glibc)
         typealias Call = @convention(c) (Int32) -> Int32
         static let openpt = function("posix_openpt", as: Call.self)
