@@ -13,8 +13,10 @@ final class LoopAppCall {
     private var violation: BridgeFailure?
     private var response = BufferedResponse(status: 0, headers: [])
     private let isDisconnectAware: Bool
-    /// The future a back-pressured `send()` returned; resolved when the Swift side has read enough.
-    private var pausedSend: PyPointer?
+    /// The futures back-pressured `send()`s returned; resolved when the Swift side has read enough.
+    /// More than one when the app sends from several tasks and the mark is crossed again before the
+    /// loop ran the resume.
+    private var pausedSends: [PyPointer] = []
     /// The bridge cancelled the task because the client left (timeout, cancellation, disconnect).
     /// A `CancelledError` without this mark is the app's own: an app exception, as uvicorn treats it.
     private var cancelledByClient = false
@@ -191,17 +193,19 @@ final class LoopAppCall {
     /// A future the app's `send()` awaits until ``resumeSend()``.
     private func pauseSend() -> PyPointer? {
         guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
-        pausedSend = Py_NewRef(future)
+        pausedSends.append(Py_NewRef(future))
         return future
     }
 
-    /// The Swift side has read enough (or left): a paused `send()` returns.
+    /// The Swift side has read enough (or left): paused `send()`s return.
     func resumeSend() {
-        guard let future = pausedSend else { return }
-        pausedSend = nil
-        defer { Py_DecRef(future) }
-        if Py.truth(owned: Py.callMethod(future, context.keys.done)) == false {
-            if PyRef(owned: Py.callMethod(future, context.keys.setResult, shim_None())) == nil { PyErr_Clear() }
+        let futures = pausedSends
+        pausedSends.removeAll()
+        for future in futures {
+            defer { Py_DecRef(future) }
+            if Py.truth(owned: Py.callMethod(future, context.keys.done)) == false {
+                if PyRef(owned: Py.callMethod(future, context.keys.setResult, shim_None())) == nil { PyErr_Clear() }
+            }
         }
     }
 
