@@ -21,7 +21,10 @@ struct Benchmark {
         ("websocket", "websocket echo ×1000, one socket", 1000),
         ("big", "GET /big 100 MiB ×5 (buffered)", 5),
     ]
-    static let peers = ["raw", "aatc", "httpx"] + (getenv("BENCH_RAWTASK") != nil ? ["rawtask"] : [])
+    /// The peers measured beside ours (`BENCH_PEERS=raw,aatc` picks some, `BENCH_PEERS=` none).
+    static let peers =
+        getenv("BENCH_PEERS").map { String(cString: $0).split(separator: ",").map(String.init) }
+        ?? ["raw", "aatc", "httpx"] + (getenv("BENCH_RAWTASK") != nil ? ["rawtask"] : [])
 
     /// `Benchmarks/python` (the apps and the peers), found from this file's path so that the
     /// benchmark runs from any directory.
@@ -38,12 +41,14 @@ struct Benchmark {
         var workloads = Benchmark.workloads.map(\.name)
         var memoryRequests = 100_000
         var useCookies = true
+        /// Whether the memory measurements follow the timings.
+        var memory = true
         /// How much of /huge the peers stream (they hold all of it, httpx twice); 0 skips them.
         var peerStreamChunks = 4_096
 
         static let usage =
             "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--workloads get,json,…,big]"
-            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies]"
+            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory]"
 
         init?(_ arguments: some Sequence<String>) {
             var arguments = arguments.makeIterator()
@@ -55,6 +60,7 @@ struct Benchmark {
                 case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
                 case "--peer-stream-chunks": peerStreamChunks = Int(arguments.next() ?? "") ?? peerStreamChunks
                 case "--no-cookies": useCookies = false
+                case "--no-memory": memory = false
                 default: return nil
                 }
             }
@@ -78,8 +84,13 @@ struct Benchmark {
 
         let samples = try await measureRounds(options, clients: clients, runtime: runtime)
         printTable(samples, options: options)
-        try await requestMemory(clients[options.apps[0]]!, runtime: runtime, options: options)
-        try await slowStream(runtime: runtime, configuration: configuration, options: options)
+        if let path = getenv("BENCH_SAMPLES").map({ String(cString: $0) }) {
+            try writeSamples(samples, to: path)
+        }
+        if options.memory {
+            try await requestMemory(clients[options.apps[0]]!, runtime: runtime, options: options)
+            try await slowStream(runtime: runtime, configuration: configuration, options: options)
+        }
         for client in clients.values { try await client.close() }
     }
 
@@ -173,9 +184,35 @@ struct Benchmark {
             ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
+    /// The median of `a[i] / b[i]` over the rounds: each round measures both within a second or
+    /// so, while the machine's speed drifts over minutes.
+    static func medianRatio(_ a: [Double]?, _ b: [Double]?) -> Double {
+        guard let a, let b else { return .nan }
+        return median(zip(a, b).map { $0 / $1 }.filter(\.isFinite))
+    }
+
+    /// Every sample as a tab-separated line (app, workload, client, round, µs per request), for
+    /// comparing two builds run by turns (`BENCH_SAMPLES=path scripts/bench`).
+    static func writeSamples(_ samples: [String: [String: [String: [Double]]]], to path: String) throws {
+        var text = ""
+        for (app, workloads) in samples.sorted(by: { $0.key < $1.key }) {
+            for (workload, clients) in workloads.sorted(by: { $0.key < $1.key }) {
+                for (client, values) in clients.sorted(by: { $0.key < $1.key }) {
+                    for (round, value) in values.enumerated() {
+                        text += "\(app)\t\(workload)\t\(client)\t\(round + 1)\t\(value)\n"
+                    }
+                }
+            }
+        }
+        guard let file = fopen(path, "w") else { throw BenchmarkError("cannot write \(path)") }
+        defer { fclose(file) }
+        fputs(text, file)
+    }
+
     static func printTable(_ samples: [String: [String: [String: [Double]]]], options: Options) {
         print("")
-        print("Median µs per request (lower is better); ratios from the same run.")
+        print("Median µs per request (lower is better); a ratio is the median of the rounds' ratios, each")
+        print("between batches run one after the other, so that the machine's drift cancels out.")
         print("| app | workload | ours | raw floor | AATC | httpx | ours/AATC | ours/raw |")
         print("|---|---|---|---|---|---|---|---|")
         for app in options.apps {
@@ -186,8 +223,10 @@ struct Benchmark {
                 let aatc = median(row["aatc"] ?? [])
                 let httpx = median(row["httpx"] ?? [])
                 let extra = row["rawtask"].map { " rawtask \(f(median($0)))" } ?? ""
+                let toAATC = f(medianRatio(row["ours"], row["aatc"]), 2)
+                let toRaw = f(medianRatio(row["ours"], row["raw"]), 2)
                 print(
-                    "| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(f(ours / aatc, 2)) | \(f(ours / raw, 2)) |\(extra)"
+                    "| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(toAATC) | \(toRaw) |\(extra)"
                 )
             }
         }

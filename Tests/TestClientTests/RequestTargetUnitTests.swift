@@ -25,6 +25,11 @@ struct RequestTargetUnitTests {
             ("/a/../b", "/a/../b", "/a/../b", ""),
             ("//double", "//double", "//double", ""),
             ("mailto:x", "/mailto:x", "/mailto:x", ""),
+            ("http:/x", "/http:/x", "/http:/x", ""),
+            ("1http://x/y", "/1http://x/y", "/1http://x/y", ""),
+            ("a:b://x", "/a:b://x", "/a:b://x", ""),
+            ("/é?é", "/é", "/%C3%A9", "%C3%A9"),
+            ("/%41%zz%4", "/A%zz%4", "/%41%zz%4", ""),
         ]
     )
     func relative(text: String, path: String, rawPath: String, query: String) throws {
@@ -56,6 +61,28 @@ struct RequestTargetUnitTests {
         #expect(ipv6.host == "::1" && ipv6.hostHeader == "[::1]:8080")
         let websocket = try #require(try Self.target("wss://chat.example.com/ws").origin)
         #expect(websocket.secure && websocket.effectivePort == 443)
+    }
+
+    @Test func schemesAsRFC3986SpellsThem() throws {
+        #expect(RequestTarget.isAbsoluteURL("a+b.c-1://host"))
+        #expect(RequestTarget.isAbsoluteURL("HTTP://host"))
+        #expect(!RequestTarget.isAbsoluteURL("://host"))
+        #expect(!RequestTarget.isAbsoluteURL("1a://host"))
+        #expect(!RequestTarget.isAbsoluteURL("a_b://host"))
+        #expect(!RequestTarget.isAbsoluteURL("http:/host"))
+        #expect(!RequestTarget.isAbsoluteURL("http:"))
+        #expect(!RequestTarget.isAbsoluteURL("é://host"))
+    }
+
+    @Test func byteSetsAndPercentEncoding() {
+        let set = ByteSet("az").union(ByteSet(0xC0...0xFF)).subtracting(ByteSet("z"))
+        #expect(set.contains(UInt8(ascii: "a")) && !set.contains(UInt8(ascii: "z")))
+        #expect(set.contains(0xC0) && set.contains(0xFF) && !set.contains(0xBF) && !set.contains(0))
+        #expect((0...255).filter { set.contains(UInt8($0)) }.count == 65)
+        #expect(Percent.encode("/plain", keeping: Percent.pathSafe) == Array("/plain".utf8))
+        #expect(Percent.encode("/a b\u{7F}", keeping: Percent.pathSafe) == Array("/a%20b%7F".utf8))
+        #expect(Percent.decode(Array("no-escape".utf8)) == Array("no-escape".utf8))
+        #expect(Percent.formEncode("a b*~") == Array("a+b*~".utf8))
     }
 
     @Test func userinfoBecomesCredentials() throws {

@@ -148,15 +148,18 @@ enum Py {
     }
 
     static func call(_ callable: PyPointer, _ args: PyPointer...) -> PyPointer? {
-        var args: [PyPointer?] = args
+        // Built element by element: converting `[PyPointer]` as a whole is a dynamic cast.
+        var args = args.map(Optional.some)
         return args.withUnsafeMutableBufferPointer {
             PyObject_Vectorcall(callable, $0.baseAddress, $0.count, nil)
         }
     }
 
     static func callMethod(_ object: PyPointer, _ name: PyPointer, _ args: PyPointer...) -> PyPointer? {
-        var args: [PyPointer?] = [object] + args
-        return args.withUnsafeMutableBufferPointer {
+        var all: [PyPointer?] = [object]
+        all.reserveCapacity(1 + args.count)
+        for arg in args { all.append(arg) }
+        return all.withUnsafeMutableBufferPointer {
             PyObject_VectorcallMethod(name, $0.baseAddress, $0.count, nil)
         }
     }

@@ -2,25 +2,30 @@ import PyASGIBridge
 
 /// Percent-encoding for paths, queries and forms (RFC 3986 and the URL standard's form encoding).
 enum Percent {
-    static let unreserved = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
+    static let unreserved = ByteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     /// Characters kept as they are in a path (RFC 3986 pchar and "/", plus "%" of existing escapes).
-    static let pathCharacters = unreserved.union(Array("!$&'()*+,;=:@/%".utf8))
+    static let pathCharacters = unreserved.union(ByteSet("!$&'()*+,;=:@/%"))
     /// Characters kept in `application/x-www-form-urlencoded` values (space becomes "+").
-    static let formCharacters = unreserved.union(Array("*".utf8))
+    static let formCharacters = unreserved.union(ByteSet("*"))
     /// What httpx keeps in a query (the WHATWG query percent-encode set's complement): printable
     /// ASCII but space, `"`, `#`, `<` and `>`.
-    static let querySafe = Set((0x21...0x7E).map(UInt8.init)).subtracting(Array("\"#<>".utf8))
+    static let querySafe = ByteSet(0x21...0x7E).subtracting(ByteSet("\"#<>"))
     /// What httpx keeps in a path: the query's set without `?`, `` ` ``, `{` and `}`.
-    static let pathSafe = querySafe.subtracting(Array("?`{}".utf8))
+    static let pathSafe = querySafe.subtracting(ByteSet("?`{}"))
     /// A registered name (RFC 3986): unreserved, sub-delims and escapes.
-    static let hostCharacters = unreserved.union(Array("!$&'()*+,;=%".utf8))
+    static let hostCharacters = unreserved.union(ByteSet("!$&'()*+,;=%"))
     /// An IPv6 (or IPvFuture) literal between brackets.
-    static let ipv6Characters = hostCharacters.union(Array(":".utf8))
+    static let ipv6Characters = hostCharacters.union(ByteSet(":"))
 
-    static func encode(_ text: Substring, keeping allowed: Set<UInt8>) -> [UInt8] {
+    /// `text`'s UTF-8 bytes with every byte outside `allowed` written as `%XX`. Every request
+    /// encodes its path this way, so a text that needs no escape is copied as it is.
+    static func encode(_ text: Substring, keeping allowed: ByteSet) -> [UInt8] {
+        let utf8 = text.utf8
+        guard let firstEscape = utf8.firstIndex(where: { !allowed.contains($0) }) else { return Array(utf8) }
         var result: [UInt8] = []
-        result.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
+        result.reserveCapacity(utf8.count + 16)
+        result += utf8[..<firstEscape]
+        for byte in utf8[firstEscape...] {
             if allowed.contains(byte) {
                 result.append(byte)
             } else {
@@ -33,12 +38,13 @@ enum Percent {
     }
 
     static func formEncode(_ text: String) -> [UInt8] {
-        encode(Substring(text), keeping: formCharacters.union([UInt8(ascii: " ")])).map {
+        encode(Substring(text), keeping: formCharacters.union(ByteSet(" "))).map {
             $0 == UInt8(ascii: " ") ? UInt8(ascii: "+") : $0
         }
     }
 
     static func decode(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(UInt8(ascii: "%")) else { return bytes }
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var index = 0

@@ -20,9 +20,12 @@ struct RequestTarget: Equatable {
         self.origin = origin
         let pathPart: Substring
         var queryBytes: [UInt8] = []
-        if let mark = pathAndQuery.firstIndex(of: "?") {
+        if let mark = pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) {
             pathPart = pathAndQuery[..<mark]
-            queryBytes = Percent.encode(pathAndQuery[pathAndQuery.index(after: mark)...], keeping: Percent.querySafe)
+            queryBytes = Percent.encode(
+                pathAndQuery[pathAndQuery.utf8.index(after: mark)...],
+                keeping: Percent.querySafe
+            )
         } else {
             pathPart = pathAndQuery
         }
@@ -33,8 +36,9 @@ struct RequestTarget: Equatable {
             queryBytes += Percent.encode(Substring(value), keeping: Percent.unreserved)
         }
         let rawPathPart = Percent.encode(pathPart, keeping: Percent.pathSafe)
-        let root = Percent.encode(Substring(rootPath), keeping: Percent.pathCharacters)
-        self.rawPath = root + rawPathPart
+        self.rawPath =
+            rootPath.isEmpty
+            ? rawPathPart : Percent.encode(Substring(rootPath), keeping: Percent.pathCharacters) + rawPathPart
         self.path = rootPath + String(decoding: Percent.decode(rawPathPart), as: UTF8.self)
         self.queryString = queryBytes
     }
@@ -47,23 +51,31 @@ struct RequestTarget: Equatable {
     /// Splits a target into the origin it names (absolute URLs only) and a path-and-query that
     /// starts with `/`, the fragment dropped.
     static func split(_ target: String) throws(TestClientError) -> (origin: Origin?, pathAndQuery: Substring) {
-        for (position, scalar) in target.unicodeScalars.enumerated() where scalar.value < 0x20 || scalar.value == 0x7F {
-            throw TestClientError(
-                .invalidRequest,
-                "The request target \"\(target.debugDescription.dropFirst().dropLast())\" contains the control character \(Self.name(scalar)) at position \(position): no request target can carry it (percent-encode it, as %\(Self.hex(scalar)), if the app should receive it)."
-            )
+        // Byte scans: every request's target comes through here. A control character and `#` are
+        // ASCII, so the byte's index is a character boundary.
+        if let control = target.utf8.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw controlCharacter(at: control, in: target)
         }
         var rest = Substring(target)
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        guard isAbsoluteURL(rest), let schemeEnd = rest.firstRange(of: "://") else {
-            return (nil, rest.hasPrefix("/") ? rest : "/" + rest)
+        if let hash = target.utf8.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        guard let schemeEnd = schemeEnd(rest) else {
+            return (nil, rest.utf8.first == UInt8(ascii: "/") ? rest : "/" + rest)
         }
-        let scheme = rest[..<schemeEnd.lowerBound].lowercased()
-        let afterScheme = rest[schemeEnd.upperBound...]
+        let scheme = rest[..<schemeEnd].lowercased()
+        let afterScheme = rest[rest.utf8.index(schemeEnd, offsetBy: 3)...]
         let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
         let origin = try Origin(scheme: scheme, authority: afterScheme[..<authorityEnd], url: target)
         let pathAndQuery = afterScheme[authorityEnd...]
         return (origin, pathAndQuery.hasPrefix("/") ? Substring(removeDotSegments(pathAndQuery)) : "/" + pathAndQuery)
+    }
+
+    private static func controlCharacter(at index: String.Index, in target: String) -> TestClientError {
+        let scalar = target.unicodeScalars[index]
+        let position = target.unicodeScalars.distance(from: target.unicodeScalars.startIndex, to: index)
+        return TestClientError(
+            .invalidRequest,
+            "The request target \"\(target.debugDescription.dropFirst().dropLast())\" contains the control character \(Self.name(scalar)) at position \(position): no request target can carry it (percent-encode it, as %\(Self.hex(scalar)), if the app should receive it)."
+        )
     }
 
     /// RFC 3986 section 5.2.4 on the path of an absolute URL (httpx normalizes those, not relative
@@ -90,12 +102,30 @@ struct RequestTarget: Equatable {
     /// Whether `text` starts with `scheme://`, the scheme as RFC 3986 spells one (a letter, then
     /// letters, digits, `+`, `-` and `.`).
     static func isAbsoluteURL(_ text: Substring) -> Bool {
-        guard let schemeEnd = text.firstRange(of: "://") else { return false }
-        let scheme = text[..<schemeEnd.lowerBound]
-        guard let first = scheme.unicodeScalars.first, first.isASCIILetter else { return false }
-        return scheme.unicodeScalars.allSatisfy {
-            $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)
+        schemeEnd(text) != nil
+    }
+
+    /// Where the `://` after a scheme starts, if `text` starts with `scheme://`.
+    private static func schemeEnd(_ text: Substring) -> Substring.Index? {
+        let utf8 = text.utf8
+        guard let first = utf8.first, isASCIILetter(first) else { return nil }
+        var index = utf8.index(after: utf8.startIndex)
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: ":") {
+                return utf8[index...].starts(with: "://".utf8) ? index : nil
+            }
+            guard
+                isASCIILetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            else { return nil }
+            index = utf8.index(after: index)
         }
+        return nil
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 
     private static func hex(_ scalar: Unicode.Scalar) -> String {
@@ -109,8 +139,4 @@ struct RequestTarget: Equatable {
         let names: [UInt32: String] = [0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 0x7F: "DEL"]
         return "U+\(padded)" + (names[scalar.value].map { " (\($0))" } ?? "")
     }
-}
-
-extension Unicode.Scalar {
-    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }
