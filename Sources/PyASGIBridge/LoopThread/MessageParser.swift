@@ -150,14 +150,19 @@ struct MessageParser {
     }
 
     /// Bytes as uvicorn takes them: `bytes`, `bytearray`, `memoryview` (the buffer protocol).
-    private func bytesLike(_ object: PyPointer, _ what: String, _ type: String) throws(KeyError) -> [UInt8] {
+    /// `what` names the value in an error only: it is not worked out for the bytes of every message.
+    private func bytesLike(
+        _ object: PyPointer,
+        _ what: @autoclosure () -> String,
+        _ type: String
+    ) throws(KeyError) -> [UInt8] {
         if let bytes = Py.swiftBytesLike(object) { return bytes }
         if let failure = Py.takeErrorSummary() {
             throw KeyError(
-                text: "ASGI message '\(type)' has \(what) whose buffer cannot be read: \(failure)."
+                text: "ASGI message '\(type)' has \(what()) whose buffer cannot be read: \(failure)."
             )
         }
-        throw KeyError(text: "ASGI message '\(type)' has \(what) that is not bytes but '\(Py.typeName(object))'.")
+        throw KeyError(text: "ASGI message '\(type)' has \(what()) that is not bytes but '\(Py.typeName(object))'.")
     }
 
     private func optionalString(_ message: PyPointer, _ key: PyPointer, _ type: String) throws(KeyError) -> String? {
@@ -167,10 +172,10 @@ struct MessageParser {
 
     /// A `str` as Swift text. One that UTF-8 cannot carry (a lone surrogate, as from
     /// `surrogateescape`) is refused for what it is, not as "not a str".
-    private func text(_ object: PyPointer, _ what: String, _ type: String) throws(KeyError) -> String {
+    private func text(_ object: PyPointer, _ what: @autoclosure () -> String, _ type: String) throws(KeyError) -> String {
         if let string = Py.swiftString(object) { return string }
         guard shim_Unicode_Check(object) != 0 else {
-            throw KeyError(text: "ASGI message '\(type)' has \(what) that is not a str but '\(Py.typeName(object))'.")
+            throw KeyError(text: "ASGI message '\(type)' has \(what()) that is not a str but '\(Py.typeName(object))'.")
         }
         var surrogate = ""
         for index in 0..<max(PyUnicode_GetLength(object), 0) {
@@ -184,7 +189,7 @@ struct MessageParser {
         let preview = shown.count > 60 ? shown.prefix(60) + "…" : Substring(shown)
         throw KeyError(
             text:
-                "ASGI message '\(type)' has \(what) that is not valid UTF-8: it holds\(surrogate) (\"\(preview)\"); a str sent as text must encode to UTF-8."
+                "ASGI message '\(type)' has \(what()) that is not valid UTF-8: it holds\(surrogate) (\"\(preview)\"); a str sent as text must encode to UTF-8."
         )
     }
 
