@@ -172,8 +172,11 @@ struct MessageParser {
 
     /// A `str` as Swift text. One that UTF-8 cannot carry (a lone surrogate, as from
     /// `surrogateescape`) is refused for what it is, not as "not a str".
-    private func text(_ object: PyPointer, _ what: @autoclosure () -> String, _ type: String) throws(KeyError) -> String
-    {
+    private func text(
+        _ object: PyPointer,
+        _ what: @autoclosure () -> String,
+        _ type: String
+    ) throws(KeyError) -> String {
         if let string = Py.swiftString(object) { return string }
         guard shim_Unicode_Check(object) != 0 else {
             throw KeyError(text: "ASGI message '\(type)' has \(what()) that is not a str but '\(Py.typeName(object))'.")
