@@ -52,7 +52,7 @@ struct RequestTarget: Equatable {
     /// starts with `/`, the fragment dropped.
     static func split(_ target: String) throws(TestClientError) -> (origin: Origin?, pathAndQuery: Substring) {
         // Byte scans: every request's target comes through here. A control character and `#` are
-        // ASCII, so the byte's index is a character boundary.
+        // ASCII, so the byte's index is a scalar boundary, where a (sub)string may be cut.
         if let control = target.utf8.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw controlCharacter(at: control, in: target)
         }
