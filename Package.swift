@@ -49,6 +49,7 @@ let package = Package(
             name: "asgi",
             dependencies: [
                 "TestClient",
+                "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -81,6 +82,7 @@ let package = Package(
             name: "TestClientURLSession",
             dependencies: [
                 "TestClient",
+                "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

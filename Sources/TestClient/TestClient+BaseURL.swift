@@ -1,4 +1,4 @@
-import Synchronization
+import PyASGIBridge
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -50,7 +50,7 @@ private enum BaseURLRegistry {
     }
 
     private static let ports = 20000...59999
-    private static let state = Mutex(State())
+    private static let state = Locked(State())
 
     static func authority(of client: TestClient) -> String {
         let host = client.configuration.host.lowercased()

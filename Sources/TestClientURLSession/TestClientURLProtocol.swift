@@ -1,5 +1,5 @@
 import HTTPTypes
-import Synchronization
+import PyASGIBridge
 import TestClient
 
 #if canImport(FoundationNetworking)
@@ -45,7 +45,7 @@ public import Foundation
 /// - An app exception fails the task with the `TestClientError` (or is answered with 500, as
 ///   `TestClientConfiguration.raiseAppExceptions` says). Cancelling the task disconnects the app.
 public final class TestClientURLProtocol: URLProtocol {
-    private let loading = Mutex<(task: Task<Void, Never>, reporter: Reporter)?>(nil)
+    private let loading = Locked<(task: Task<Void, Never>, reporter: Reporter)?>(nil)
 
     /// Whether the request is for a test client: its host is the host of some client's base URL.
     /// - Parameter request: The request.
@@ -315,7 +315,7 @@ private final class InputStreamReader: @unchecked Sendable {
 /// protocol object is held weakly: once URLSession lets it go, nothing is reported.
 private final class Reporter: @unchecked Sendable {
     private weak var urlProtocol: URLProtocol?
-    private let stopped = Mutex(false)
+    private let stopped = Locked(false)
 
     init(urlProtocol: URLProtocol) {
         self.urlProtocol = urlProtocol

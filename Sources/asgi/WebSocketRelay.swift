@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import PyASGIBridge
 import TestClient
 
 /// `--ws`: every stdin line goes out as a text message while the app's messages are printed as
@@ -25,7 +25,7 @@ enum WebSocketRelay {
             var last = ContinuousClock.now
             var closedByClient = false
         }
-        private let values = Mutex(Values())
+        private let values = Locked(Values())
 
         /// The last message from the app, or the end of input, whichever came later.
         var last: ContinuousClock.Instant { values.withLock { $0.last } }

@@ -1,6 +1,5 @@
 package import HTTPTypes
 import PyASGIBridge
-import Synchronization
 
 /// A response head from ``TestClient/exchange(method:path:headers:body:timeout:)``, and its body as
 /// it streams.
@@ -123,7 +122,7 @@ final class ExchangeCall: Sendable {
     private let producer: Task<Void, Never>?
     private let timeout: Duration
     private let label: String
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(call: AppCall, calls: ClientCalls, producer: Task<Void, Never>?, timeout: Duration, label: String) {
         self.call = call
