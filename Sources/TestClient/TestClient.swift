@@ -41,6 +41,7 @@ public final class TestClient: Sendable {
     public init(app: String, configuration: TestClientConfiguration = TestClientConfiguration()) async throws {
         self.app = app
         self.configuration = configuration
+        try configuration.validate()
         do {
             let interpreter = InterpreterConfiguration(
                 virtualEnvironment: configuration.virtualEnvironment,
