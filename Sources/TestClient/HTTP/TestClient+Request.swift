@@ -41,7 +41,7 @@ extension TestClient {
         ) { call in
             let response = try await call.response(timeout: timeout ?? configuration.timeout)
             storeCookies(response.headers, request: request, scopePath: call.scope.path)
-            return TestResponse(response, method: request.method, path: request.path)
+            return TestResponse(response, method: request.method, path: request.path, logs: call.logs.records)
         }
     }
 }

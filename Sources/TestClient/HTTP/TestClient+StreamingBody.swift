@@ -42,7 +42,7 @@ extension TestClient {
             defer { producer.cancel() }
             let response = try await call.response(timeout: timeout ?? configuration.timeout)
             storeCookies(response.headers, request: request, scopePath: call.scope.path)
-            return TestResponse(response, method: method, path: path)
+            return TestResponse(response, method: method, path: path, logs: call.logs.records)
         }
     }
 
