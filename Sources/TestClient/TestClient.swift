@@ -30,6 +30,8 @@ public final class TestClient: Sendable {
     let calls = ClientCalls()
     /// Every record of this client's calls.
     let logSink = LogSink()
+    /// Where the client was opened, as a forgotten `close()` names it.
+    let openedAt: CallSite
     /// The records of the lifespan this client takes part in (shared with the app's other clients).
     let lifespanLogs: LogSink?
 
@@ -46,12 +48,24 @@ public final class TestClient: Sendable {
     ///   - app: The app as uvicorn addresses it: `package.module:attr.sub`, or `module:factory()`
     ///     to call a factory (which gives this client an app object, and a lifespan, of its own).
     ///   - configuration: Addressing, timeouts, lifespan and the Python environment.
+    ///   - fileID: Where the client is opened, as a forgotten `close()` names it; the caller's.
+    ///   - filePath: See `fileID`.
+    ///   - line: See `fileID`.
+    ///   - column: See `fileID`.
     /// - Throws: ``TestClientError`` when Python cannot start, the app cannot be loaded (or its import
     ///   takes longer than ``TestClientConfiguration/importTimeout``), or its lifespan startup fails;
     ///   `CancellationError` when the task is cancelled meanwhile.
-    public init(app: String, configuration: TestClientConfiguration = TestClientConfiguration()) async throws {
+    public init(
+        app: String,
+        configuration: TestClientConfiguration = TestClientConfiguration(),
+        fileID: String = #fileID,
+        filePath: String = #filePath,
+        line: Int = #line,
+        column: Int = #column
+    ) async throws {
         self.app = app
         self.configuration = configuration
+        self.openedAt = CallSite(fileID: fileID, filePath: filePath, line: line, column: column)
         try configuration.validate()
         do {
             let interpreter = InterpreterConfiguration(
@@ -90,8 +104,13 @@ public final class TestClient: Sendable {
 
     deinit {
         // A client dropped without close(): no shutdown handshake is possible here. It leaves its
-        // app's lifecycle (the last client ends the lifespan call) and lets the app go.
+        // app's lifecycle (the last client ends the lifespan call) and lets the app go, and says so:
+        // a warning, and an issue in the running Swift test, as XCTVapor asserts a missing shutdown.
         if calls.phase == .open {
+            TestScope.forgottenClose(
+                "The TestClient of \(app) opened at \(openedAt) was released without close(), so lifespan shutdown did not run\(lifespanSupported ? "" : " (it had no lifespan)"). Call close(), or use withTestClient(app:).",
+                at: openedAt
+            )
             if configuration.lifespan != .off { AppLifecycles.shared.abandon(loadedApp) }
             runtime.releaseApp(loadedApp)
         }
@@ -118,9 +137,20 @@ public func withTestClient<Result>(
     app: String,
     configuration: TestClientConfiguration = TestClientConfiguration(),
     isolation: isolated (any Actor)? = #isolation,
+    fileID: String = #fileID,
+    filePath: String = #filePath,
+    line: Int = #line,
+    column: Int = #column,
     _ body: (TestClient) async throws -> Result
 ) async throws -> Result {
-    let client = try await TestClient(app: app, configuration: configuration)
+    let client = try await TestClient(
+        app: app,
+        configuration: configuration,
+        fileID: fileID,
+        filePath: filePath,
+        line: line,
+        column: column
+    )
     let result: Result
     do {
         result = try await body(client)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPTypes
+import PyASGIBridge
 import TestClient
 
 /// `asgi`: sends one request to a Python ASGI app in-process and prints the response, with
@@ -105,6 +106,8 @@ struct ASGICommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A command prints one line on failure; -v names the venv and sys.path in its details.
+        Interpreter.announcesEnvironment = false
         let failures = FailureReporter(
             verbose: verbose,
             appContext: [

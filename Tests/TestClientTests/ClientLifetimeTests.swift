@@ -5,10 +5,13 @@ import Testing
 
 struct ClientLifetimeTests {
     @Test func droppedClientLeavesNoLifespanTask() async throws {
-        do {
+        // Dropping a client without close() is an issue of the test (issue 19, 5): known here.
+        try await withKnownIssue {
             let client = try await TestClient(app: "python_fixtures.lifespan_apps:recording_dropped")
             let response = try await client.get("/")
             #expect(response.status == .ok)
+        } matching: { issue in
+            issue.comments.contains { $0.rawValue.contains("was released without close()") }
         }
         let runtime = try await PythonRuntime.shared(InterpreterConfiguration())
         var running = "?"

@@ -41,13 +41,13 @@ struct InterpreterTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let searched = InterpreterConfiguration.virtualEnvironmentCandidates(
             active: nil,
-            currentDirectory: directory.path,
-            packageRoot: "/srv/package"
+            currentDirectory: directory.path
         )
-        #expect(searched == [directory.path + "/.venv", "/srv/package/.venv"])
+        // Never the library's own checkout: only what the user's process points at.
+        #expect(searched == [directory.path + "/.venv"])
         let warning = InterpreterConfiguration.noVirtualEnvironmentWarning(searched: searched, active: nil)
         #expect(warning.contains("warning: no virtual environment found"))
-        #expect(warning.contains(directory.path + "/.venv, /srv/package/.venv"))
+        #expect(warning.contains(directory.path + "/.venv"))
         #expect(warning.contains("VIRTUAL_ENV is not set"))
         #expect(warning.contains("interpreter's own site-packages"))
         #expect(warning.contains(Interpreter.linkedVersion))
@@ -56,8 +56,7 @@ struct InterpreterTests {
     @Test func anActiveVenvIsSearchedFirst() {
         let searched = InterpreterConfiguration.virtualEnvironmentCandidates(
             active: "/work/env",
-            currentDirectory: "/work",
-            packageRoot: "/work"
+            currentDirectory: "/work"
         )
         #expect(searched == ["/work/env", "/work/.venv"])
         let warning = InterpreterConfiguration.noVirtualEnvironmentWarning(searched: searched, active: "/work/env")

@@ -71,8 +71,12 @@ extension String {
 /// output of parallel tests can be told apart.
 package enum LogEcho {
     package static func echo(_ entry: LogEntry, prefix: String) {
-        var text = entry.line.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { "[\(prefix)] \($0)\n" }.joined()
+        var text = lines(entry, prefix: prefix)
         text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// What ``echo(_:prefix:)`` writes: each line of the record after `[prefix] `.
+    package static func lines(_ entry: LogEntry, prefix: String) -> String {
+        entry.line.split(separator: "\n", omittingEmptySubsequences: false).map { "[\(prefix)] \($0)\n" }.joined()
     }
 }

@@ -233,6 +233,12 @@ enum GlueModule {
                 future.set_result(None)
 
 
+        def environment():
+            """Which Python and virtual environment imports run in, as errors name them."""
+            venv = sys.prefix if sys.prefix != sys.base_prefix else "none (the interpreter's own site-packages)"
+            return "Python %d.%d.%d, virtual environment: %s" % (sys.version_info[:3] + (venv,))
+
+
         def setup_paths(paths):
             for path in reversed(paths):
                 if path in sys.path:
@@ -270,9 +276,9 @@ enum GlueModule {
                 searched = "\n".join("  " + (path or "(the current directory)") for path in sys.path)
                 raise AppLoadError(
                     "module_not_found",
-                    'Could not import module "%s": %s\nSearched sys.path:\n%s\n'
+                    'Could not import module "%s": %s\nSearched sys.path:\n%s\n%s\n'
                     "Add the directory that holds it with TestClientConfiguration.pythonPath or PYTHONPATH "
-                    "(the asgi command: --pythonpath)." % (module_name, exc, searched),
+                    "(the asgi command: --pythonpath)." % (module_name, exc, searched, environment()),
                 )
             instance = module
             found = []

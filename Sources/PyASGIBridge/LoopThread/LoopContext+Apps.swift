@@ -42,7 +42,14 @@ extension LoopContext {
             return .appLoad(code, message: info.message, exception: nil)
         }
         PyErr_Clear()
-        return .appLoad(.importFailed, message: "\(info.type): \(info.message)", exception: info)
+        // The first line is the message; the line after it says which environment imported.
+        var environment: String?
+        if let function = PyRef(owned: PyObject_GetAttrString(glue, "environment")) {
+            environment = Py.string(owned: Py.call(function.pointer))
+        }
+        if environment == nil { PyErr_Clear() }
+        let line = environment.map { "\n" + $0 } ?? ""
+        return .appLoad(.importFailed, message: "\(info.type): \(info.message)\(line)", exception: info)
     }
 
     /// One holder of the app lets it go; the last one drops it.

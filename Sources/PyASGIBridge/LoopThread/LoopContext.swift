@@ -47,6 +47,8 @@ final class LoopContext {
     /// An empty dict: the `state` of scopes that take no part in the app's lifespan (copied).
     let emptyState: PyPointer
 
+    /// What start-up put in front of `sys.path`.
+    private(set) var addedSearchPaths: [String] = []
     var apps: [Int: LoadedApp] = [:]
     /// The id of each loaded app object, by the object's address: clients of one object share it.
     var appIDs: [UnsafeMutableRawPointer: Int] = [:]
@@ -84,9 +86,10 @@ final class LoopContext {
             throw LoopContext.failure("Cannot capture the app's logs.")
         }
 
-        var paths = [Environment.currentDirectory]
-        if let root = Environment.packageRoot, root != paths[0] { paths.append(root) }
-        try addSearchPaths(paths + configuration.searchPaths)
+        // The current directory first, as `python -m` and uvicorn put it; never this library's own
+        // root (a dependent package's tests would import the library's fixtures and venv).
+        addedSearchPaths = [Environment.currentDirectory] + configuration.searchPaths
+        try addSearchPaths(addedSearchPaths)
         try makeLoop()
     }
 

@@ -1,4 +1,11 @@
 internal import CPython
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Starting the interpreter. Runs once, on the loop thread, which then owns the interpreter for the
 /// life of the process (it is never finalised: finalising while other threads may call in crashes).
@@ -72,6 +79,34 @@ package enum Interpreter {
         if PyStatus_Exception(status) != 0 {
             throw .interpreterStart("Python failed to start: \(describe(status))")
         }
+    }
+
+    /// Whether start-up writes ``announce(venv:source:searchPaths:)``'s line (the `asgi` command
+    /// turns it off unless asked for details).
+    package static var announcesEnvironment: Bool {
+        get { announcing.load(ordering: .relaxed) }
+        set { announcing.store(newValue, ordering: .relaxed) }
+    }
+    private static let announcing = Atomic<Bool>(true)
+
+    /// The one line the first client of a process writes: which Python, which venv and why, and
+    /// what was put on `sys.path`, so that a failing import can be traced to its environment.
+    static func announce(venv: String?, source: String, searchPaths: [String]) {
+        guard announcesEnvironment else { return }
+        var line = announcement(venv: venv, source: source, searchPaths: searchPaths) + "\n"
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// The text of ``announce(venv:source:searchPaths:)``'s line.
+    package static func announcement(venv: String?, source: String, searchPaths: [String]) -> String {
+        // The mapped libpython, as the loader found it (Linux); its name elsewhere.
+        let library =
+            Environment.readFile("/proc/self/maps")?.split(separator: "\n")
+            .lazy.compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).last }
+            .first { $0.contains("/libpython") }.map(String.init) ?? "libpython"
+        return "swift-asgi-testclient: Python \(linkedVersion) (\(library)); virtual environment "
+            + (venv.map { "\($0) (\(source))" } ?? "none (\(source))")
+            + "; sys.path += \(searchPaths.joined(separator: ", "))"
     }
 
     private static func describe(_ status: PyStatus) -> String {

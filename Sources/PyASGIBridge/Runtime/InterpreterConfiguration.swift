@@ -8,7 +8,8 @@ import Darwin
 /// interpreter decides; later configurations may only add search paths.
 package struct InterpreterConfiguration: Sendable, Equatable {
     /// The virtual environment; nil finds one from `VIRTUAL_ENV`, then `.venv` in the current
-    /// directory, then `.venv` in this package's root.
+    /// directory. (Never this library's own checkout's `.venv`: a package that depends on it must
+    /// not run in the library's environment by accident.)
     package var virtualEnvironment: String?
     /// Directories put in front of `sys.path` (after the current directory). `PYTHONPATH` is
     /// honoured as well.
@@ -21,44 +22,33 @@ package struct InterpreterConfiguration: Sendable, Equatable {
 }
 
 extension InterpreterConfiguration {
-    /// The venv to use and how it was found, or nil to run without one.
-    func resolveVirtualEnvironment() throws(BridgeFailure) -> String? {
+    /// The venv to use, or nil to run without one, and where it came from (for the start-up line).
+    func resolveVirtualEnvironment() throws(BridgeFailure) -> (path: String?, source: String) {
         if let explicit = virtualEnvironment {
             guard Environment.isFile(explicit + "/pyvenv.cfg") else {
                 throw .interpreterStart(
                     "The virtual environment \(explicit) has no pyvenv.cfg; create it with scripts/bootstrap."
                 )
             }
-            return explicit
+            return (explicit, "TestClientConfiguration.virtualEnvironment")
         }
         let active = Environment.value("VIRTUAL_ENV")
-        let searched = Self.virtualEnvironmentCandidates(
-            active: active,
-            currentDirectory: Environment.currentDirectory,
-            packageRoot: Environment.packageRoot
-        )
+        let searched = Self.virtualEnvironmentCandidates(active: active, currentDirectory: Environment.currentDirectory)
         if let found = searched.first(where: { Environment.isFile($0 + "/pyvenv.cfg") }) {
-            return found
+            return (found, found == active ? "VIRTUAL_ENV" : "./.venv in the current directory")
         }
         // Not an error (a system Python with the packages installed works), but a test run that
         // cannot import its framework should say why on its first line of output.
         var warning = Self.noVirtualEnvironmentWarning(searched: searched, active: active) + "\n"
         warning.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-        return nil
+        return (nil, "none found")
     }
 
     /// Where a venv is looked for when none is configured, in order: `VIRTUAL_ENV`, `.venv` in the
-    /// current directory, `.venv` in the package root.
-    package static func virtualEnvironmentCandidates(
-        active: String?,
-        currentDirectory: String,
-        packageRoot: String?
-    ) -> [String] {
+    /// current directory.
+    package static func virtualEnvironmentCandidates(active: String?, currentDirectory: String) -> [String] {
         var candidates = active.map { [$0] } ?? []
-        for directory in [currentDirectory, packageRoot].compactMap({ $0 })
-        where !candidates.contains(directory + "/.venv") {
-            candidates.append(directory + "/.venv")
-        }
+        if !candidates.contains(currentDirectory + "/.venv") { candidates.append(currentDirectory + "/.venv") }
         return candidates
     }
 

@@ -158,10 +158,11 @@ package final class PythonRuntime: Sendable {
     private func threadMain() {
         let context: LoopContext
         do {
-            let venv = try configuration.resolveVirtualEnvironment()
+            let (venv, source) = try configuration.resolveVirtualEnvironment()
             try Interpreter.start(venv: venv)
             let resolved = InterpreterConfiguration(virtualEnvironment: venv, searchPaths: configuration.searchPaths)
             context = try LoopContext(runtime: self, configuration: resolved)
+            Interpreter.announce(venv: venv, source: source, searchPaths: context.addedSearchPaths)
         } catch {
             PythonRuntime.finishStartup(.failure(error), retryable: Py_IsInitialized() == 0)
             return

@@ -216,7 +216,7 @@ extension TestClientError {
             // For a missing module the glue puts what to act on after the first line; the message
             // stays one line.
             let lines =
-                kind == .moduleNotFound
+                kind == .moduleNotFound || kind == .importFailed
                 ? message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false) : [message[...]]
             converted = TestClientError(
                 code,

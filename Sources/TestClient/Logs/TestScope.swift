@@ -1,5 +1,11 @@
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The Swift test running on the current task, if any (Swift Testing; nil under XCTest and outside
 /// tests): what echoed log lines and a forgotten `close()` name.
 enum TestScope {
@@ -7,8 +13,45 @@ enum TestScope {
     static var currentName: String? {
         guard let test = Test.current else { return nil }
         if let display = test.displayName { return display }
+        // `Module.Suite/test()/File.swift:12:6`: the module and the source location are noise.
         let id = String(describing: test.id)
-        let parts = id.split(separator: ".")
-        return parts.count > 1 ? parts.dropFirst().joined(separator: ".") : id
+        let path = id.split(separator: "/").filter { !$0.contains(".swift:") }
+        var name = path.joined(separator: "/")
+        if let dot = name.firstIndex(of: "."), dot < (name.firstIndex(of: "/") ?? name.endIndex) {
+            name = String(name[name.index(after: dot)...])
+        }
+        return name.isEmpty ? id : name
+    }
+}
+
+extension TestScope {
+    /// Writes `message` as a warning, and records it as an issue of the running Swift test at
+    /// `site` (nothing more under XCTest or outside tests).
+    static func forgottenClose(_ message: String, at site: CallSite) {
+        var line = "swift-asgi-testclient: warning: " + message + "\n"
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        guard Test.current != nil else { return }
+        Issue.record(
+            Comment(rawValue: message),
+            sourceLocation: SourceLocation(
+                fileID: site.fileID,
+                filePath: site.filePath,
+                line: site.line,
+                column: site.column
+            )
+        )
+    }
+}
+
+/// Where in the test a client was opened or a call made.
+struct CallSite: Sendable, CustomStringConvertible {
+    var fileID: String
+    var filePath: String
+    var line: Int
+    var column: Int
+
+    /// `ServiceTests.swift:42`.
+    var description: String {
+        "\(fileID.split(separator: "/").last.map(String.init) ?? fileID):\(line)"
     }
 }

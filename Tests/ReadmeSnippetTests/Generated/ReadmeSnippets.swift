@@ -89,6 +89,21 @@ extension ReadmeContext {
     }
 }
 
+// README.md, 'When a test fails', block 1: its declarations, compiled, not run.
+@Suite(.disabled("README snippets are compiled, not run"))
+struct ReadmeWhenATestFails1 {
+    struct Item: Codable { var id: Int; var name: String }
+
+    @Test func creatingAnItem() async throws {
+        try await withTestClient(app: "service:app") { client in
+            let response = try await client.post("/items", json: ["name": "pen"])
+            let item = try response.require(.created).json(Item.self)   // a 422 shows its body
+            #expect(item.name == "pen")
+            #expect(!response.logs.contains { $0.level == "ERROR" }, "\(response.logs)")
+        }
+    }
+}
+
 // README.md, 'Parallel tests', block 1: its declarations, compiled, not run.
 @Suite(.disabled("README snippets are compiled, not run"))
 struct ReadmeParallelTests1 {
