@@ -79,14 +79,17 @@ enum GlueModule {
                     result = await app(scope, receive, send)
             except asyncio.CancelledError as exc:
                 # The bridge tells a cancellation it caused from one the app raised itself.
-                _flush_prints(current)
+                if current[2]:
+                    _flush_prints(current)
                 report(exc, None, True)
                 raise
             except BaseException as exc:  # noqa: B036
-                _flush_prints(current)
+                if current[2]:
+                    _flush_prints(current)
                 report(exc, None, False)
                 return
-            _flush_prints(current)
+            if current[2]:
+                _flush_prints(current)
             report(None, result, False)
 
 
