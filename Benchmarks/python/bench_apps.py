@@ -4,6 +4,7 @@ GET / (plain), GET /json, POST /echo (body back), GET /stream (100 chunks of 1 K
 default) and counts what it has sent, so that the benchmark can see how far ahead of a slow reader an
 app gets."""
 import json
+import logging
 
 from fastapi import FastAPI, Request as FastAPIRequest, WebSocket as FastAPIWebSocket
 from fastapi.responses import PlainTextResponse as FastAPIPlain, Response as FastAPIResponse, StreamingResponse as FastAPIStreaming
@@ -125,6 +126,22 @@ starlette = Starlette(routes=[
     Route("/", _s_root), Route("/json", _s_json), Route("/echo", _s_echo, methods=["POST"]), Route("/stream", _s_stream),
     Route("/big", _s_big), WebSocketRoute("/ws", _s_ws),
 ])
+
+# Starlette that logs one line per request (an INFO record), as a service with access logging does.
+# The logger has a handler of its own (a NullHandler) and does not propagate, so nothing is written:
+# what is measured is the client's capture of the record, not a terminal.
+_access = logging.getLogger("bench.access")
+_access.setLevel(logging.INFO)
+_access.addHandler(logging.NullHandler())
+_access.propagate = False
+
+
+async def _l_root(request):
+    _access.info("%s %s", request.method, request.url.path)
+    return PlainTextResponse("plain response")
+
+
+logged = Starlette(routes=[Route("/", _l_root)])
 
 # FastAPI.
 fastapi = FastAPI()
