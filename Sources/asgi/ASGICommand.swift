@@ -165,10 +165,11 @@ struct ASGICommand: AsyncParsableCommand {
             throw error
         } catch let error as ExitCode {
             throw error
-        } catch where interruption.happened {
-            failures.fail("interrupted", "Interrupted before the response came.")
-            throw ExitCode(ExitStatus.interrupted)
         } catch {
+            guard !interruption.happened else {
+                failures.fail("interrupted", "Interrupted before the response came.")
+                throw ExitCode(ExitStatus.interrupted)
+            }
             failures.report(error)
             throw ExitCode(ExitStatus.failedRequest)
         }

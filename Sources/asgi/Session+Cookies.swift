@@ -4,19 +4,16 @@ import TestClient
 extension Session {
     /// A cookie as the session file keeps it: every attribute of the jar's ``Cookie``.
     struct StoredCookie: Codable, Equatable {
-        var name: String
-        var value: String
-        var domain: String
-        var hostOnly: Bool
-        var path: String
-        var secure: Bool
-        var httpOnly: Bool
+        var name, value, domain, path: String
+        var hostOnly, secure, httpOnly: Bool
         /// Seconds since 1970; nil for a cookie that lasts the session (here: as long as the file).
         var expires: Date?
         var sameSite: String?
 
         init(_ cookie: Cookie) {
-            (name, value, domain, hostOnly, path) = (cookie.name, cookie.value, cookie.domain, cookie.hostOnly, cookie.path)
+            (name, value, domain, hostOnly, path) = (
+                cookie.name, cookie.value, cookie.domain, cookie.hostOnly, cookie.path
+            )
             (secure, httpOnly, expires, sameSite) = (cookie.secure, cookie.httpOnly, cookie.expires, cookie.sameSite)
         }
 

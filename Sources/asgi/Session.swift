@@ -58,7 +58,8 @@ struct Session {
                     + "a path needs a slash, such as ./\(argument).json."
             )
         }
-        let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let config =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
         let folder = String(app.map { allowed.contains($0) ? $0 : "_" })
         return "\(config)/asgi/sessions/\(folder)/\(argument).json"

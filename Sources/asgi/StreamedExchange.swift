@@ -16,9 +16,9 @@ struct StreamedExchange: Sendable {
 
     let plan: RequestPlan
     let style: OutputStyle
-    let json: Bool
-    /// `--stream`: any response printed as it arrives; with `--output json` one object a line.
-    let streamsAll: Bool
+    /// `--output json`, and `--stream`: any response printed as it arrives (JSON one object a line).
+    let json, streamsAll: Bool
+    /// How long the head may take, and then the silence that ends the body.
     let timeout: Duration
     let interruption: Interruption
     /// The head once it came, and what ended the body once it ended: the call may still throw
@@ -96,7 +96,9 @@ struct StreamedExchange: Sendable {
                 var parser = EventStreamParser()
                 events = parser.feed(body)
             }
-            StandardOutput.write(JSONRenderer.render(gathered, request: style.showsRequest ? plan : nil, events: events))
+            StandardOutput.write(
+                JSONRenderer.render(gathered, request: style.showsRequest ? plan : nil, events: events)
+            )
         } else {
             StandardOutput.write(MessageRenderer(style: style).response(gathered, afterRequest: style.showsRequest))
         }
@@ -111,7 +113,8 @@ struct StreamedExchange: Sendable {
             end = .app
         } catch let error as TestClientError where error.code == .timeout {
             end = .silence
-        } catch where interruption.happened {
+        } catch {
+            guard interruption.happened else { throw error }
             end = .interrupted
         }
         state.withLock { $0.end = end }

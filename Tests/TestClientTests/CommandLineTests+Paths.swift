@@ -37,15 +37,22 @@ extension CommandLineTests {
         ]
         for (path, contents) in files {
             let file = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try Data(contents.utf8).write(to: file)
         }
         // A venv is its pyvenv.cfg next to bin/python: the same interpreter, another prefix.
         let source = URL(
-            fileURLWithPath: ProcessInfo.processInfo.environment["VIRTUAL_ENV"] ?? root.appendingPathComponent(".venv").path
+            fileURLWithPath: ProcessInfo.processInfo.environment["VIRTUAL_ENV"]
+                ?? root.appendingPathComponent(".venv").path
         )
         let venv = folder.appendingPathComponent(".venv")
-        try FileManager.default.createDirectory(at: venv.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: venv.appendingPathComponent("bin"),
+            withIntermediateDirectories: true
+        )
         try FileManager.default.copyItem(
             at: source.appendingPathComponent("pyvenv.cfg"),
             to: venv.appendingPathComponent("pyvenv.cfg")
