@@ -167,7 +167,7 @@ struct ASGICommand: AsyncParsableCommand {
             throw error
         } catch {
             guard !interruption.happened else {
-                failures.fail("interrupted", "Interrupted before the response came.")
+                failures.fail("interrupted", "Interrupted before the response was complete.")
                 throw ExitCode(ExitStatus.interrupted)
             }
             failures.report(error)

@@ -22,7 +22,7 @@ enum ExitStatus {
           4   --check-status and a 4xx response
           5   --check-status and a 5xx response
           64  a usage error: an unknown option, a bad value, two bodies
-          130 Ctrl-C before the response came
+          130 Ctrl-C before a response (other than a stream) was complete
         """
 
     /// `--check-status`: 3, 4 or 5 for a 3xx, 4xx or 5xx status, as httpie.

@@ -7,6 +7,12 @@ import TestClient
 /// event stream, or any response with `--stream`) or gathered and printed whole at the end. The
 /// body ends when the app ends it, at Ctrl-C, or after `--timeout` seconds with nothing new.
 struct StreamedExchange: Sendable {
+    /// A body that is no stream went on past `--timeout`: the whole response has that long, as
+    /// when it was read in one piece.
+    struct Unending: Error {
+        var message: String
+    }
+
     /// What ended the body.
     enum End: String, Sendable {
         case app
@@ -65,14 +71,15 @@ struct StreamedExchange: Sendable {
         }
         var parser = EventStreamParser()
         var lastByte: UInt8?
-        let end = try await read(streamed) { chunk in
+        let end = try await read(streamed, lenient: true) { chunk in
             if json, eventStream {
                 for event in parser.feed(chunk) { StandardOutput.write(JSONRenderer.line(event)) }
             } else if json {
                 StandardOutput.write(JSONRenderer.chunk(chunk, contentType: streamed.headers[.contentType]))
             } else if style.parts.contains("b") {
-                StandardOutput.write(renderer.chunk(chunk, contentType: streamed.headers[.contentType]))
-                lastByte = chunk.last
+                let shown = renderer.chunk(chunk, contentType: streamed.headers[.contentType])
+                StandardOutput.write(shown)
+                lastByte = shown.last ?? lastByte
             }
         }
         if json {
@@ -83,11 +90,20 @@ struct StreamedExchange: Sendable {
         return head
     }
 
-    /// Reads the whole body (until the app, Ctrl-C or the silence ends it) and prints it as a
-    /// buffered response would be, with the events of an event stream in the JSON.
+    /// Reads the whole body and prints it as a buffered response would be, with the events of an
+    /// event stream in the JSON. Only an event stream may be ended by Ctrl-C or the silence: any
+    /// other body cut short is a failure, as it was before streaming.
     private func gather(_ streamed: StreamedResponse, eventStream: Bool) async throws -> TestResponse {
         var body: [UInt8] = []
-        _ = try await read(streamed) { body += $0 }
+        let deadline = ContinuousClock.now + timeout
+        _ = try await read(streamed, lenient: eventStream) { chunk in
+            body += chunk
+            if !eventStream, ContinuousClock.now > deadline {
+                throw Unending(
+                    message: "The body did not end within \(timeout) (--timeout); --stream prints it as it arrives."
+                )
+            }
+        }
         let gathered = response(streamed, body: body)
         state.withLock { $0.head = gathered }
         if json {
@@ -105,16 +121,22 @@ struct StreamedExchange: Sendable {
         return gathered
     }
 
-    /// Gives `each` every chunk until the body ends; says what ended it.
-    private func read(_ streamed: StreamedResponse, _ each: ([UInt8]) -> Void) async throws -> End {
+    /// Gives `each` every chunk until the body ends; says what ended it. Unless `lenient`, only
+    /// the app may end it: the timeout and Ctrl-C are failures.
+    private func read(
+        _ streamed: StreamedResponse,
+        lenient: Bool,
+        _ each: ([UInt8]) throws -> Void
+    ) async throws -> End {
         let end: End
         do {
-            for try await chunk in streamed.body { each(chunk) }
+            for try await chunk in streamed.body { try each(chunk) }
             end = .app
         } catch let error as TestClientError where error.code == .timeout {
+            guard lenient else { throw error }
             end = .silence
         } catch {
-            guard interruption.happened else { throw error }
+            guard lenient, interruption.happened else { throw error }
             end = .interrupted
         }
         state.withLock { $0.end = end }

@@ -114,6 +114,16 @@ extension CommandLineTests {
         #expect(lines.last?["reason"] as? String == "silence")
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func aBodyThatIsNoStreamStillHasTimeoutSecondsInAll() throws {
+        // Without --stream an endless plain body is read whole, so --timeout bounds all of it, and
+        // Ctrl-C or the timeout cut it short as failures, never as a complete response.
+        let run = try Self.run(["--timeout", "1", "GET", "/ticks"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("asgi: timeout: The body did not end within 1.0 seconds (--timeout)"))
+        #expect(run.stdout == "")
+    }
+
     @Test func verboseAndPrintStillWorkOnAStream() throws {
         let verbose = try Self.run(["-v", "GET", "/events?count=1"])
         #expect(verbose.stdout.hasPrefix("GET /events?count=1 HTTP/1.1\nhost: testserver\n\n\nHTTP/1.1 200 OK\n"))
