@@ -1,11 +1,14 @@
 """The demo app `asgi` serves when no --app is given: a small Starlette service."""
+import asyncio
 import contextlib
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 
 async def index(request: Request):
@@ -94,6 +97,52 @@ async def close_with(websocket: WebSocket):
     await websocket.close(code, reason="closing with %d" % code)
 
 
+async def events(request: Request):
+    """Server-sent events from sse-starlette, one every `every` seconds (0.1): without `count`
+    endless, else `count` of them; then with `hold` the stream stays open with nothing more.
+    The first event sets `retry` and has two data lines."""
+    count = request.query_params.get("count")
+    every = float(request.query_params.get("every", "0.1"))
+
+    async def generate():
+        number = 0
+        while count is None or number < int(count):
+            if number == 0:
+                yield ServerSentEvent(data="first line\nsecond line", event="greeting", id="0", retry=2500)
+            else:
+                yield ServerSentEvent(data="tick %d" % number, event="tick", id=str(number))
+            number += 1
+            await asyncio.sleep(every)
+        if "hold" in request.query_params:
+            await asyncio.Event().wait()
+
+    return EventSourceResponse(generate())
+
+
+async def ticks(request: Request):
+    """A plain-text body that never ends: a line every 0.1 s."""
+    async def generate():
+        number = 0
+        while True:
+            yield "tick %d\n" % number
+            number += 1
+            await asyncio.sleep(0.1)
+
+    return StreamingResponse(generate(), media_type="text/plain")
+
+
+async def login(request: Request):
+    response = PlainTextResponse("Hello, %s!" % request.query_params.get("user", "you"))
+    response.set_cookie("session", request.query_params.get("user", "you"), httponly=True)
+    return response
+
+
+async def logout(request: Request):
+    response = PlainTextResponse("Bye.")
+    response.delete_cookie("session")
+    return response
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app):
     yield {"items": [{"name": "notebook"}]}
@@ -109,6 +158,10 @@ app = Starlette(
         Route("/echo", echo_request, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         Route("/status/{code:int}", status),
         Route("/boom", boom),
+        Route("/events", events),
+        Route("/ticks", ticks),
+        Route("/login", login),
+        Route("/logout", logout),
         WebSocketRoute("/ws", echo),
         WebSocketRoute("/ws/collect", collect),
         WebSocketRoute("/ws/greet", greet),

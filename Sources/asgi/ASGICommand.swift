@@ -17,6 +17,12 @@ struct ASGICommand: AsyncParsableCommand {
             A body comes from one of --json, --data, --form/--file, or from piped standard input \
             (sent as it is, like --data @-) unless --ignore-stdin; an empty stdin is no body.
 
+            A text/event-stream response, and any response with --stream, is printed as it arrives, \
+            until the app ends it, Ctrl-C, or --timeout seconds pass with nothing new.
+
+            Paths (--venv, --pythonpath, @file, --file, a --session path) are relative to the working \
+            directory, which is also the first place Python looks for --app's module.
+
             \(ExitStatus.table)
             """
     )
@@ -54,8 +60,27 @@ struct ASGICommand: AsyncParsableCommand {
     @Flag(help: "Never read a body from standard input, even when it is piped.")
     var ignoreStdin = false
 
-    @Flag(help: "Follow redirects.")
+    @Flag(help: "Follow redirects (the response is then printed when it ends).")
     var follow = false
+
+    @Flag(
+        help: """
+            Print the response as it arrives, whatever its type (a text/event-stream response always is); \
+            with --output json, one object a line: the head, each event or chunk, the end.
+            """
+    )
+    var stream = false
+
+    @Option(
+        help: """
+            A session: a NAME (kept in ~/.config/asgi/sessions/APP/NAME.json) or a PATH (with a slash). \
+            Its headers and cookies are sent; the -H headers and cookies of this call are kept in it.
+            """
+    )
+    var session: String?
+
+    @Flag(help: "Send the session's headers and cookies without saving anything to it.")
+    var sessionReadOnly = false
 
     @Option(help: "A cookie k=v sent with the request. Repeatable.")
     var cookie: [String] = []
@@ -92,7 +117,7 @@ struct ASGICommand: AsyncParsableCommand {
     @Option(help: "A directory to add to sys.path. Repeatable.")
     var pythonpath: [String] = []
 
-    @Option(help: "Seconds the app may take (default 30).")
+    @Option(help: "Seconds the app may take (default 30); a streamed body ends after as many seconds with nothing new.")
     var timeout: Double?
 
     static func main() async {
@@ -103,6 +128,11 @@ struct ASGICommand: AsyncParsableCommand {
     func validate() throws {
         _ = try OutputStyle.parts(printed, verbose: verbose)
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds.") }
+        if sessionReadOnly, session == nil { throw ValidationError("--session-read-only needs --session.") }
+        if stream, ws { throw ValidationError("--ws prints messages as they come; it takes no --stream.") }
+        if stream, follow {
+            throw ValidationError("--stream prints the first response as it arrives; it cannot --follow its redirects.")
+        }
     }
 
     func run() async throws {
@@ -112,35 +142,61 @@ struct ASGICommand: AsyncParsableCommand {
             verbose: verbose,
             appContext: [
                 "app: \(app)",
-                "virtual environment: \(venv ?? "VIRTUAL_ENV, else ./.venv")",
-                "pythonpath: \(pythonpath.isEmpty ? "(none added)" : pythonpath.joined(separator: ":"))",
+                "virtual environment: \(venv.map(CallerPath.absolute) ?? "VIRTUAL_ENV, else ./.venv")",
+                "pythonpath: \(pythonpath.isEmpty ? "(none added)" : pythonpath.map(CallerPath.absolute).joined(separator: ":"))",
                 "working directory: \(FileManager.default.currentDirectoryPath)",
             ]
         )
+        let interruption = Interruption()
         do {
-            let request = try RequestPlan(self)
+            var session = try session.map {
+                try Session($0, app: app, readOnly: sessionReadOnly, environment: ProcessInfo.processInfo.environment)
+            }
+            let request = try RequestPlan(self, session: session)
             if ws {
                 let outcome = try await WebSocketRelay.run(request, command: self)
+                try session?.keep(request)
                 let status = ExitStatus.forWebSocket(outcome, reporter: failures)
                 if status != ExitStatus.success { throw ExitCode(status) }
                 return
             }
-            try await exchange(request)
+            let response = try await exchange(request, interruption: interruption)
+            request.storeCookies(of: response)
+            try session?.keep(request)
+            try checkStatus(response)
         } catch let error as ValidationError {
             throw error
         } catch let error as ExitCode {
             throw error
         } catch {
+            guard !interruption.happened else {
+                failures.fail("interrupted", "Interrupted before the response was complete.")
+                throw ExitCode(ExitStatus.interrupted)
+            }
             failures.report(error)
             throw ExitCode(ExitStatus.failedRequest)
         }
     }
 
-    /// One HTTP request: the request shown first (`-v`, `--print H/B`), then the response.
-    private func exchange(_ request: RequestPlan) async throws {
+    /// One HTTP request: the request shown first (`-v`, `--print H/B`), then the response, read as
+    /// it comes (``StreamedExchange``) unless redirects are followed.
+    private func exchange(_ request: RequestPlan, interruption: Interruption) async throws -> TestResponse {
         let style = try OutputStyle(self)
         let renderer = MessageRenderer(style: style)
         if output == .pretty, style.showsRequest { StandardOutput.write(renderer.request(request)) }
+        guard follow else {
+            let exchange = StreamedExchange(
+                plan: request,
+                style: style,
+                json: output == .json,
+                streamsAll: stream,
+                timeout: appTimeout,
+                interruption: interruption
+            )
+            return try await interruption.run { [app, clientConfiguration] in
+                try await exchange.run(app: app, configuration: clientConfiguration)
+            }
+        }
         let response = try await withTestClient(app: app, configuration: clientConfiguration) { client in
             try await client.request(request.method, request.target, headers: request.fields, body: request.body)
         }
@@ -148,6 +204,11 @@ struct ASGICommand: AsyncParsableCommand {
         case .pretty: StandardOutput.write(renderer.response(response, afterRequest: style.showsRequest))
         case .json: StandardOutput.write(JSONRenderer.render(response, request: style.showsRequest ? request : nil))
         }
+        return response
+    }
+
+    /// `--check-status`: exits 3, 4 or 5 for a 3xx, 4xx or 5xx response.
+    private func checkStatus(_ response: TestResponse) throws {
         if checkStatus, let code = ExitStatus.forStatus(response.status) {
             if !StandardOutput.isTerminal {
                 FailureReporter.warn("HTTP \(response.status.code) \(response.status.reasonPhrase)")
@@ -158,8 +219,8 @@ struct ASGICommand: AsyncParsableCommand {
 
     var clientConfiguration: TestClientConfiguration {
         var configuration = TestClientConfiguration()
-        configuration.virtualEnvironment = venv
-        configuration.pythonPath = pythonpath
+        configuration.virtualEnvironment = venv.map(CallerPath.absolute)
+        configuration.pythonPath = pythonpath.map(CallerPath.absolute)
         configuration.timeout = appTimeout
         configuration.followRedirects = follow
         return configuration

@@ -6,11 +6,14 @@ enum ExitStatus {
     static let failedRequest: Int32 = 2
     /// `EX_USAGE`, what ArgumentParser exits with for a bad option or a `ValidationError`.
     static let usage: Int32 = 64
+    /// 128 + SIGINT, what a shell reports for a command that Ctrl-C ended.
+    static let interrupted: Int32 = 130
 
     /// Kept under 80 columns: ArgumentParser wraps longer lines of the discussion.
     static let table = """
         Exit codes:
           0   a response came, whatever its status (without --check-status);
+              a streamed body ended by the app, by Ctrl-C or by --timeout;
               --ws: the app closed with 1000 or 1001, or input ended
           2   the request failed: import error, timeout, protocol violation,
               app exception; --ws: the app rejected the websocket, or closed
@@ -19,6 +22,7 @@ enum ExitStatus {
           4   --check-status and a 4xx response
           5   --check-status and a 5xx response
           64  a usage error: an unknown option, a bad value, two bodies
+          130 Ctrl-C before a response (other than a stream) was complete
         """
 
     /// `--check-status`: 3, 4 or 5 for a 3xx, 4xx or 5xx status, as httpie.

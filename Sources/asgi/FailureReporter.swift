@@ -17,6 +17,7 @@ struct FailureReporter {
         switch error {
         case let error as TestClientError: report(error)
         case let error as WebSocketRelay.Failure: fail("timeout", error.message)
+        case let error as StreamedExchange.Unending: fail("timeout", error.message)
         case is CancellationError: fail("cancelled", "The request was cancelled.")
         default: fail("error", String(describing: error))
         }

@@ -49,6 +49,13 @@ struct MessageRenderer {
         return afterRequest && !rendered.isEmpty ? Array("\n".utf8) + rendered : rendered
     }
 
+    /// One chunk of a body printed as it arrives: as it is, but "binary data, N bytes" for a binary
+    /// chunk on a terminal.
+    func chunk(_ bytes: [UInt8], contentType: String?) -> [UInt8] {
+        guard style.toTerminal, Self.isBinary(bytes, contentType: contentType) else { return bytes }
+        return Array("binary data, \(bytes.count) bytes\n".utf8)
+    }
+
     private func message(head: String?, body: [UInt8]) -> [UInt8] {
         guard let head else { return body }
         return Array((head + "\n").utf8) + body

@@ -12,8 +12,12 @@ struct RequestPlan {
     var target: String
     var fields: HTTPFields
     var body: [UInt8]?
+    /// The headers given with `-H`, which a session keeps.
+    var given: HTTPFields
+    /// The cookies sent (a session's and `--cookie`'s), which take the ones the app sets.
+    var cookies: CookieJar
 
-    init(_ command: ASGICommand) throws {
+    init(_ command: ASGICommand, session: Session? = nil) throws {
         // `asgi --ws /path` and `asgi /path`: the one positional argument is the path.
         let (methodText, path) =
             command.method.hasPrefix("/") ? ("GET", command.method) : (command.method, command.path)
@@ -22,7 +26,16 @@ struct RequestPlan {
         }
         self.method = method
         self.target = Self.target(path, query: command.query.map(Pair.split))
-        self.fields = try Self.fields(headers: command.headers, cookies: command.cookie)
+        self.given = try Self.fields(headers: command.headers)
+        self.fields = session?.fields(under: given) ?? given
+        self.cookies = session?.jar() ?? CookieJar()
+        for cookie in command.cookie {
+            let (name, value) = Pair.split(cookie)
+            cookies.set(name, value, domain: Self.host)
+        }
+        if let header = cookies.cookieHeader(host: Self.host, path: Self.path(of: target), secure: false) {
+            fields.append(HTTPField(name: .cookie, value: header))
+        }
         if command.ws {
             guard BodySource.options(command).isEmpty else {
                 throw ValidationError(
@@ -66,7 +79,28 @@ struct RequestPlan {
         return target
     }
 
-    static func fields(headers: [String], cookies: [String]) throws -> HTTPFields {
+    /// The host the client sends to (`http`, so no `Secure` cookie goes).
+    static let host = TestClientConfiguration().host
+
+    /// The path of a target, which cookies are matched against.
+    static func path(of target: String) -> String {
+        String(target.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    /// Takes the cookies that `response`, and the redirects before it, set.
+    func storeCookies(of response: TestResponse) {
+        for hop in response.history + [response] {
+            for (name, value) in hop.rawHeaders where MessageRenderer.latin1(name).lowercased() == "set-cookie" {
+                cookies.setCookie(
+                    from: String(decoding: value, as: UTF8.self),
+                    requestHost: Self.host,
+                    requestPath: Self.path(of: hop.path)
+                )
+            }
+        }
+    }
+
+    static func fields(headers: [String]) throws -> HTTPFields {
         var fields = HTTPFields()
         for header in headers {
             guard let colon = header.firstIndex(of: ":"), let name = HTTPField.Name(String(header[..<colon])) else {
@@ -74,9 +108,6 @@ struct RequestPlan {
             }
             let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             fields.append(HTTPField(name: name, value: value))
-        }
-        if !cookies.isEmpty {
-            fields.append(HTTPField(name: .cookie, value: cookies.joined(separator: "; ")))
         }
         return fields
     }

@@ -37,8 +37,14 @@ struct CommandLineTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// A process for `asgi arguments` in the package root; `NO_COLOR` only when given.
-    static func process(_ arguments: [String], input: Input, environment: [String: String]) -> Process {
+    /// A process for `asgi arguments` in `directory` (the package root unless given); `NO_COLOR`
+    /// only when given.
+    static func process(
+        _ arguments: [String],
+        input: Input,
+        environment: [String: String],
+        directory: URL = root
+    ) -> Process {
         let process = Process()
         if case .closed = input {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -47,7 +53,7 @@ struct CommandLineTests {
             process.executableURL = executable
             process.arguments = arguments
         }
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory
         var inherited = ProcessInfo.processInfo.environment
         inherited["NO_COLOR"] = nil
         process.environment = inherited.merging(environment) { $1 }
@@ -55,12 +61,22 @@ struct CommandLineTests {
         return process
     }
 
-    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
-        try run(arguments, input: .pipe(Data(input.utf8)), environment: environment)
+    static func run(
+        _ arguments: [String],
+        input: String = "",
+        environment: [String: String] = [:],
+        directory: URL = root
+    ) throws -> Run {
+        try run(arguments, input: .pipe(Data(input.utf8)), environment: environment, directory: directory)
     }
 
-    static func run(_ arguments: [String], input: Input, environment: [String: String] = [:]) throws -> Run {
-        let process = process(arguments, input: input, environment: environment)
+    static func run(
+        _ arguments: [String],
+        input: Input,
+        environment: [String: String] = [:],
+        directory: URL = root
+    ) throws -> Run {
+        let process = process(arguments, input: input, environment: environment, directory: directory)
         let out = Pipe()
         let err = Pipe()
         let stdin = Pipe()
