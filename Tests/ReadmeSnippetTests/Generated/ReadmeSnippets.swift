@@ -70,7 +70,7 @@ extension ReadmeContext {
         try await client.stream("/events") { streamed in
             for try await chunk in streamed.body { if done(chunk) { break } }
         }
-        try await client.request(.post, "/ingest", streaming: chunks)  // any AsyncSequence of [UInt8]
+        try await client.request(.post, "/ingest", body: .stream(chunks))  // any AsyncSequence of [UInt8]
 
         // WebSockets.
         try await client.websocket("/ws", subprotocols: ["chat"]) { ws in
