@@ -1,0 +1,57 @@
+"""Server-sent events from sse-starlette, the library FastAPI and Starlette services stream with."""
+
+import asyncio
+
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+# What each endless stream saw when the client left, under the key its request gave: every test
+# uses a key of its own, so tests running in parallel never read each other's.
+LEFT = {}
+
+
+async def feed(request: Request):
+    async def events():
+        yield ServerSentEvent(data="plain")
+        yield ServerSentEvent(data="first line\nsecond line", event="update", id="1")
+        yield ServerSentEvent(comment="a comment, not an event")
+        yield ServerSentEvent(data="keeps the id", event="update")
+        yield ServerSentEvent(data="with retry", id="2", retry=2500)
+        yield {"data": "from a dict", "event": "done"}
+
+    return EventSourceResponse(events())
+
+
+async def endless(request: Request):
+    key = request.query_params["key"]
+
+    async def events():
+        number = 0
+        try:
+            while True:
+                yield ServerSentEvent(data=str(number), id=str(number))
+                number += 1
+                await asyncio.sleep(0.001)
+        except asyncio.CancelledError:
+            LEFT[key] = {"cancelled": True, "sent": number}
+            raise
+        finally:
+            LEFT.setdefault(key, {"cancelled": False, "sent": number})
+
+    return EventSourceResponse(events())
+
+
+async def left(request: Request):
+    return JSONResponse(LEFT.get(request.query_params["key"]))
+
+
+app = Starlette(
+    routes=[
+        Route("/feed", feed),
+        Route("/endless", endless),
+        Route("/left", left),
+    ]
+)
