@@ -87,16 +87,8 @@ extension TestClient {
         )
     }
 
-    /// Sends `GET` with a ``RequestBody``.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `GET` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func get(
         _ path: String,
@@ -118,19 +110,8 @@ extension TestClient {
     }
 
     /// Sends `GET`, with a body given as bytes, JSON, a form or multipart parts (at most one).
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func get(
         _ path: String,
@@ -144,35 +125,23 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "GET \(path)"
-        )
-        return try await request(
+        try await request(
             .get,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
     }
 
-    /// Sends `HEAD` with a ``RequestBody``. The response has no body.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `HEAD` with a ``RequestBody``. The response has no body. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func head(
         _ path: String,
@@ -194,19 +163,8 @@ extension TestClient {
     }
 
     /// Sends `HEAD`, with a body given as bytes, JSON, a form or multipart parts (at most one). The response has no body.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func head(
         _ path: String,
@@ -220,35 +178,23 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "HEAD \(path)"
-        )
-        return try await request(
+        try await request(
             .head,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
     }
 
-    /// Sends `OPTIONS` with a ``RequestBody``.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `OPTIONS` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func options(
         _ path: String,
@@ -270,19 +216,8 @@ extension TestClient {
     }
 
     /// Sends `OPTIONS`, with a body given as bytes, JSON, a form or multipart parts (at most one).
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func options(
         _ path: String,
@@ -296,35 +231,23 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "OPTIONS \(path)"
-        )
-        return try await request(
+        try await request(
             .options,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
     }
 
-    /// Sends `POST` with a ``RequestBody``.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `POST` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func post(
         _ path: String,
@@ -346,19 +269,8 @@ extension TestClient {
     }
 
     /// Sends `POST`, with a body given as bytes, JSON, a form or multipart parts (at most one).
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func post(
         _ path: String,
@@ -372,35 +284,23 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "POST \(path)"
-        )
-        return try await request(
+        try await request(
             .post,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
     }
 
-    /// Sends `PUT` with a ``RequestBody``.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `PUT` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func put(
         _ path: String,
@@ -422,19 +322,8 @@ extension TestClient {
     }
 
     /// Sends `PUT`, with a body given as bytes, JSON, a form or multipart parts (at most one).
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func put(
         _ path: String,
@@ -448,35 +337,23 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "PUT \(path)"
-        )
-        return try await request(
+        try await request(
             .put,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
     }
 
-    /// Sends `PATCH` with a ``RequestBody``.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `PATCH` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func patch(
         _ path: String,
@@ -498,19 +375,8 @@ extension TestClient {
     }
 
     /// Sends `PATCH`, with a body given as bytes, JSON, a form or multipart parts (at most one).
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func patch(
         _ path: String,
@@ -524,35 +390,23 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "PATCH \(path)"
-        )
-        return try await request(
+        try await request(
             .patch,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
     }
 
-    /// Sends `DELETE` with a ``RequestBody``.
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The body.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// Sends `DELETE` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func delete(
         _ path: String,
@@ -574,19 +428,8 @@ extension TestClient {
     }
 
     /// Sends `DELETE`, with a body given as bytes, JSON, a form or multipart parts (at most one).
-    /// - Parameters:
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: Raw bytes.
-    ///   - json: Any `Encodable` value, sent as JSON.
-    ///   - encoder: The encoder for `json`.
-    ///   - form: Fields, url-encoded.
-    ///   - multipart: Fields and files.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func delete(
         _ path: String,
@@ -600,20 +443,16 @@ extension TestClient {
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        let body = try RequestBody.one(
-            of: body,
-            json: json,
-            encoder: encoder,
-            form: form,
-            multipart: multipart,
-            "DELETE \(path)"
-        )
-        return try await request(
+        try await request(
             .delete,
             path,
             query: query,
             headers: headers,
             body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
             timeout: timeout,
             followRedirects: followRedirects
         )
