@@ -35,11 +35,21 @@ async def endless(request: Request):
                 yield ServerSentEvent(data=str(number), id=str(number))
                 number += 1
                 await asyncio.sleep(0.001)
-        except asyncio.CancelledError:
-            LEFT[key] = {"cancelled": True, "sent": number}
-            raise
         finally:
-            LEFT.setdefault(key, {"cancelled": False, "sent": number})
+            # Reached only when the stream is stopped: cancelled by the disconnect, or closed.
+            LEFT[key] = {"sent": number}
+
+    return EventSourceResponse(events())
+
+
+async def chat(request: Request):
+    # As an LLM service streams tokens: the prompt in the request body, the answer as events.
+    prompt = await request.json()
+
+    async def events():
+        for word in prompt["words"]:
+            yield ServerSentEvent(data=word, event="token")
+        yield ServerSentEvent(data="[DONE]", event="done")
 
     return EventSourceResponse(events())
 
@@ -52,6 +62,7 @@ app = Starlette(
     routes=[
         Route("/feed", feed),
         Route("/endless", endless),
+        Route("/chat", chat, methods=["POST"]),
         Route("/left", left),
     ]
 )
