@@ -34,7 +34,7 @@ extension TestClient {
 
     /// Sends a request with a ``RequestBody`` (JSON, a form, a stream, …) and gives `handler` the
     /// response as soon as its head arrives, as
-    /// ``stream(_:method:query:headers:body:timeout:isolation:_:)-([UInt8]?,_,_,_)`` does.
+    /// ``stream(_:method:query:headers:body:timeout:isolation:_:)-(_,_,_,_,[UInt8]?,_,_,_)`` does.
     ///
     /// ```swift
     /// try await client.stream("/chat", method: .post, body: .json(prompt)) { streamed in
