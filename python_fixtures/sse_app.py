@@ -5,7 +5,7 @@ import asyncio
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 # What each endless stream saw when the client left, under the key its request gave: every test
@@ -54,6 +54,33 @@ async def chat(request: Request):
     return EventSourceResponse(events())
 
 
+# A stream written by hand, split at awkward places: a BOM over three chunks, CR and LF in different
+# chunks, a UTF-8 character split in two, and an event the stream ends in before its empty line.
+HANDMADE = [
+    b"\xef",
+    b"\xbb",
+    b"\xbfdata: bom",
+    b"\r",
+    b"\n\r\n",
+    b": comment\n",
+    b"event: tick\ndata\n",
+    b"data:no space\r",
+    b"\r",
+    b"id: 7\r\nretry: 1500\r\ndata: caf\xc3",
+    b"\xa9\n\n",
+    b"data: kept id\n\n",
+    b"data: incomplete",
+]
+
+
+async def handmade(request: Request):
+    async def chunks():
+        for chunk in HANDMADE:
+            yield chunk
+
+    return StreamingResponse(chunks(), media_type="text/event-stream")
+
+
 async def left(request: Request):
     return JSONResponse(LEFT.get(request.query_params["key"]))
 
@@ -63,6 +90,7 @@ app = Starlette(
         Route("/feed", feed),
         Route("/endless", endless),
         Route("/chat", chat, methods=["POST"]),
+        Route("/handmade", handmade),
         Route("/left", left),
     ]
 )

@@ -27,6 +27,24 @@ struct ServerSentEventTests {
         }
     }
 
+    @Test func aHandMadeStreamSplitAtAwkwardPlacesFollowsTheRules() async throws {
+        try await withTestClient(app: Self.app) { client in
+            let events = try await client.stream("/handmade") { streamed in
+                var events: [ServerSentEvent] = []
+                for try await event in streamed.events { events.append(event) }
+                return events
+            }
+            #expect(
+                events == [
+                    ServerSentEvent(data: "bom"),
+                    ServerSentEvent(event: "tick", data: "\nno space"),
+                    ServerSentEvent(data: "café", id: "7", retry: 1500),
+                    ServerSentEvent(data: "kept id", id: "7"),
+                ]
+            )
+        }
+    }
+
     @Test func leavingEventsEarlyDisconnectsTheApp() async throws {
         let key = UUID().uuidString
         try await withTestClient(app: Self.app) { client in
