@@ -58,6 +58,7 @@ public final class TestClient: Sendable {
     public init(app: String, configuration: TestClientConfiguration = TestClientConfiguration()) async throws {
         self.app = app
         self.configuration = configuration
+        try configuration.validate()
         cookies = CookieJar(host: configuration.host, secure: configuration.isSecure)
         defaultHeaders = Locked(configuration.headers)
         do {

@@ -63,8 +63,8 @@ public struct TestClientConfiguration: Sendable {
     public init() {}
 
     var serverAddress: (host: String, port: Int?) {
-        if let server { return server }
-        return (host, port ?? (scheme == "https" || scheme == "wss" ? 443 : 80))
+        if let server { return (Self.scopeHost(server.host), server.port) }
+        return (Self.scopeHost(host), port ?? (scheme == "https" || scheme == "wss" ? 443 : 80))
     }
 
     var isSecure: Bool { scheme == "https" || scheme == "wss" }

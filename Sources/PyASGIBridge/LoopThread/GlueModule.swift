@@ -27,17 +27,19 @@ enum GlueModule {
 
 
         class _BridgeSelector(selectors.DefaultSelector):
-            """The loop's selector. Before it blocks it lets the bridge spin briefly (GIL released) for
-            work from Swift, so that a request arriving right after the last one costs no wake-up."""
+            """The loop's selector. Every loop iteration polls it, so every iteration takes the work
+            Swift queued (a check of one flag when there is none): an app that never lets the loop
+            park (`await asyncio.sleep(0)` in a loop) cannot starve other calls, timeouts or
+            cancellations. Before it blocks it lets the bridge spin briefly (GIL released) for work
+            from Swift, so that a request arriving right after the last one costs no wake-up."""
 
             def __init__(self, wait_for_work):
                 super().__init__()
                 self._wait_for_work = wait_for_work
 
             def select(self, timeout=None):
-                if timeout is None or timeout > 0:
-                    if self._wait_for_work(timeout):
-                        timeout = 0
+                if self._wait_for_work(timeout):
+                    timeout = 0
                 return super().select(timeout)
 
 
@@ -74,6 +76,14 @@ enum GlueModule {
                 report(exc, None, False)
                 return
             report(None, result, False)
+
+
+        def resolve_later(future):
+            """Resolves `future` with None unless it is done already (its awaiting task was cancelled
+            meanwhile): a bare `future.set_result` would raise InvalidStateError inside the loop,
+            which asyncio logs as an error of nobody's making."""
+            if not future.done():
+                future.set_result(None)
 
 
         def setup_paths(paths):

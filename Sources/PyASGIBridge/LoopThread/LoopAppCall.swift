@@ -139,12 +139,10 @@ final class LoopAppCall {
     /// test in the process, forever. Later no-op sends yield once each.
     private static var noOpSendsBeforeYielding: Int { 16 }
 
-    /// A future resolved on the loop's next step.
+    /// A future resolved on the loop's next step (unless the app's task was cancelled meanwhile).
     private func yieldingNoOp() -> PyPointer? {
         guard let future = PyObject_CallNoArgs(context.createFuture) else { return nil }
-        guard let setResult = PyRef(owned: PyObject_GetAttr(future, context.keys.setResult)),
-            PyRef(owned: Py.call(context.callSoon, setResult.pointer, shim_None())) != nil
-        else {
+        guard PyRef(owned: Py.call(context.callSoon, context.resolveLaterFunction, future)) != nil else {
             PyErr_Clear()
             Py_DecRef(future)
             return Py_NewRef(context.doneFuture)
@@ -253,6 +251,12 @@ final class LoopAppCall {
         if cancelled, cancelledByClient || exception == nil { return .failure(.cancelled) }
         if let violation { return .failure(violation) }
         if exception != nil, sendRefusedAfterClose { return .success(BufferedResponse(status: 0, headers: [])) }
+        // As uvicorn: once the client has gone, an app that stops (returning, or letting the error
+        // `send()` raised after the disconnect out) is no error, however far its response got.
+        let clientLeft = call.hasClientLeft
+        if let exception, clientLeft, PyObject_IsInstance(exception, context.clientDisconnected) == 1 {
+            return .success(completed)
+        }
         if let exception {
             if call.scope.kind == .http, !call.options.raiseAppExceptions {
                 context.log("Exception in ASGI application\n" + context.describe(exception).traceback)
@@ -269,10 +273,10 @@ final class LoopAppCall {
         if Py_IsNone(result) == 0 {
             return violation("ASGI callable should return None, but returned '\(Py.describe(result))'.")
         }
-        if call.scope.kind == .http, !protocolState.isHTTPStarted {
+        if call.scope.kind == .http, !clientLeft, !protocolState.isHTTPStarted {
             return violation("ASGI callable returned without starting response.")
         }
-        if call.scope.kind == .http, !protocolState.isComplete {
+        if call.scope.kind == .http, !clientLeft, !protocolState.isComplete {
             return violation("ASGI callable returned without completing response.")
         }
         return .success(completed)

@@ -31,6 +31,8 @@ final class LoopContext {
     let describeFunction: PyPointer
     let startLoadFunction: PyPointer
     let runAppFunction: PyPointer
+    /// The glue's `resolve_later(future)`: resolves a future unless its task was cancelled meanwhile.
+    let resolveLaterFunction: PyPointer
     let appLoadError: PyPointer
     let clientDisconnected: PyPointer
     // Set by `makeLoop()` during init, before any callback can run; never changed afterwards.
@@ -72,6 +74,7 @@ final class LoopContext {
         describeFunction = try attribute("describe")
         startLoadFunction = try attribute("start_load")
         runAppFunction = try attribute("run_app")
+        resolveLaterFunction = try attribute("resolve_later")
         appLoadError = try attribute("AppLoadError")
         clientDisconnected = try attribute("ClientDisconnected")
 

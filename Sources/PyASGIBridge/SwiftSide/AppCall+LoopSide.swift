@@ -13,6 +13,9 @@ extension AppCall {
     /// Whether the client side is gone (it left, or the response is complete).
     var isClientGone: Bool { state.withLock { $0.inbound.clientGone } }
 
+    /// Whether the client itself left before the call ended (see ``InboundStateMachine/clientLeft``).
+    var hasClientLeft: Bool { state.withLock { $0.inbound.clientLeft } }
+
     /// The response is complete (or the app closed its websocket): from now on `receive()` gives
     /// the disconnect message, and a request-body producer stops.
     func responseCompleted() {

@@ -90,7 +90,7 @@ package final class AppCall: Sendable {
             (EventWaiter, StreamingStateMachine<EventWaiter>.Next)?
         )
         let (producer, buffered, streaming) = state.withLock { state -> Waiters in
-            let producer = state.inbound.clientLeaves()
+            let producer = state.inbound.clientLeaves(left: true)
             guard let failure else { return (producer, nil, nil) }
             return (producer, state.buffered.clientLeft(failure), state.streaming.clientLeft(failure))
         }

@@ -19,6 +19,10 @@ package struct InboundStateMachine<Producer> {
     /// The client side is gone (it left, or the response is complete, or the app call ended):
     /// `receive()` gives the disconnect message once the queue is empty.
     package private(set) var clientGone = false
+    /// The client itself left (a stream left early, a timeout, a cancellation), as opposed to the
+    /// response being complete: after that, an app that stops without completing its response
+    /// is no error, as for a server whose client disconnected.
+    package private(set) var clientLeft = false
     private let disconnect: InboundEvent
 
     package init(_ first: [InboundEvent], disconnect: InboundEvent) {
@@ -48,10 +52,11 @@ package struct InboundStateMachine<Producer> {
         return nil
     }
 
-    /// The client leaves, or the call is over for it: later polls give the disconnect message.
-    /// Returns a waiting producer, to be told there is no more demand.
-    package mutating func clientLeaves() -> Producer? {
+    /// The client leaves (`left`), or the call is over for it: later polls give the disconnect
+    /// message. Returns a waiting producer, to be told there is no more demand.
+    package mutating func clientLeaves(left: Bool = false) -> Producer? {
         clientGone = true
+        if left { clientLeft = true }
         defer { producer = nil }
         return producer
     }

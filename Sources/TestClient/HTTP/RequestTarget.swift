@@ -6,7 +6,8 @@ import PyASGIBridge
 /// Targets are taken as httpx takes them: an absolute URL (`https://api.example.com:8443/items`)
 /// names its own origin; a path without a leading slash (`items/3`) and `""` are taken from the
 /// root; characters that cannot stand in a path or query (space, `"`, `<`, non-ASCII, ...) are
-/// percent-encoded, existing `%XX` escapes kept; a fragment is dropped. Only ASCII control
+/// percent-encoded, existing `%XX` escapes kept; dot segments are removed (`/a/../b` is `/b`); a
+/// fragment is dropped. Only ASCII control
 /// characters, which no request line can carry, are refused.
 struct RequestTarget: Equatable {
     var path: String
@@ -59,14 +60,22 @@ struct RequestTarget: Equatable {
         var rest = Substring(target)
         if let hash = target.utf8.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
         guard let schemeEnd = schemeEnd(rest) else {
-            return (nil, rest.utf8.first == UInt8(ascii: "/") ? rest : "/" + rest)
+            return (nil, normalized(rest.utf8.first == UInt8(ascii: "/") ? rest : "/" + rest))
         }
         let scheme = rest[..<schemeEnd].lowercased()
         let afterScheme = rest[rest.utf8.index(schemeEnd, offsetBy: 3)...]
         let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
         let origin = try Origin(scheme: scheme, authority: afterScheme[..<authorityEnd], url: target)
         let pathAndQuery = afterScheme[authorityEnd...]
-        return (origin, pathAndQuery.hasPrefix("/") ? Substring(removeDotSegments(pathAndQuery)) : "/" + pathAndQuery)
+        return (origin, pathAndQuery.hasPrefix("/") ? normalized(pathAndQuery) : "/" + pathAndQuery)
+    }
+
+    /// The path with its dot segments removed; the same substring when it has no `.` at all (the
+    /// common case, checked as bytes).
+    private static func normalized(_ pathAndQuery: Substring) -> Substring {
+        let path = pathAndQuery.utf8.prefix { $0 != UInt8(ascii: "?") }
+        guard path.contains(UInt8(ascii: ".")) else { return pathAndQuery }
+        return Substring(removeDotSegments(pathAndQuery))
     }
 
     private static func controlCharacter(at index: String.Index, in target: String) -> TestClientError {
@@ -78,8 +87,8 @@ struct RequestTarget: Equatable {
         )
     }
 
-    /// RFC 3986 section 5.2.4 on the path of an absolute URL (httpx normalizes those, not relative
-    /// targets, which stay as given).
+    /// RFC 3986 section 5.2.4 on the path (`/a/../b` is sent as `/b`), as httpx sends a target,
+    /// relative or absolute; `%2E%2E` is not a dot segment and stays.
     static func removeDotSegments(_ pathAndQuery: Substring) -> String {
         let (path, query) =
             pathAndQuery.firstIndex(of: "?").map { (pathAndQuery[..<$0], pathAndQuery[$0...]) } ?? (pathAndQuery, "")

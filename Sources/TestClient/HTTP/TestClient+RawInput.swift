@@ -1,8 +1,9 @@
 import HTTPTypes
+import PyASGIBridge
 
 extension TestClient {
     /// Sends a request given as plain strings, as a command line or a contract file has them. The
-    /// method must be an HTTP token, header names tokens, and header values free of CR, LF and NUL;
+    /// method must be an HTTP token, header names tokens, and header values free of CR, LF, NUL and DEL;
     /// anything else is refused before it reaches the app. (`HTTPFields` cannot hold such input:
     /// swift-http-types replaces those bytes with spaces.)
     /// - Parameters:
@@ -38,10 +39,10 @@ extension TestClient {
                     request: label
                 )
             }
-            if let bad = value.utf8.first(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
+            if let bad = value.utf8.first(where: HeaderValidation.isForbiddenInValue) {
                 throw TestClientError(
                     .invalidRequest,
-                    "The value of header \(name) contains the byte 0x\(String(bad, radix: 16, uppercase: true)); CR, LF and NUL are not allowed.",
+                    "The value of header \(name) contains the byte 0x\(String(bad, radix: 16, uppercase: true)); CR, LF and NUL are not allowed in a header value, nor is DEL.",
                     request: label
                 )
             }

@@ -105,10 +105,10 @@ extension TestClient {
         cookies: inout [String]
     ) throws(TestClientError) {
         let value = field.withUnsafeBytesOfValue { Array($0) }
-        if let bad = value.first(where: { $0 == 0 || $0 == 10 || $0 == 13 }) {
+        if let bad = value.first(where: HeaderValidation.isForbiddenInValue) {
             throw TestClientError(
                 .invalidRequest,
-                "The value of header \(field.name) contains the byte 0x\(String(bad, radix: 16)); CR, LF and NUL are not allowed."
+                "The value of header \(field.name) contains the byte 0x\(String(bad, radix: 16, uppercase: true)); CR, LF and NUL are not allowed in a header value, nor is DEL."
             )
         }
         if field.name == .cookie {
@@ -122,7 +122,7 @@ extension TestClient {
 
 extension TestClientConfiguration {
     /// The origin requests go to unless their target is an absolute URL.
-    var origin: Origin { Origin(secure: isSecure, host: host, port: port) }
+    var origin: Origin { Origin(secure: isSecure, host: Self.scopeHost(host), port: port) }
 }
 
 extension ASGIValue {
