@@ -33,21 +33,10 @@ extension TestClient {
         return response
     }
 
-    /// One buffered exchange: the request's body is the app's first `receive()` (a streamed body is
-    /// pulled a chunk each time the app asks for one), and the task is resumed once, with the whole
-    /// response, when the app call ends.
+    /// One buffered exchange: the app gets the request's body as ``withHTTPCall(_:mode:isolation:_:)``
+    /// sends it, and the task is resumed once, with the whole response, when the app call ends.
     private func exchange(_ request: ClientRequest, timeout: Duration?) async throws -> TestResponse {
-        let chunks = request.body.chunks
-        return try await withAppCall(
-            request.label,
-            mode: .buffered,
-            scope: { () throws(TestClientError) in try httpScope(request) },
-            inbound: chunks == nil ? [.httpRequest(body: request.body.bytes, moreBody: false)] : []
-        ) { call in
-            // Not a child task: a sequence that ignores cancellation must not hold up the response
-            // or its timeout. It is cancelled, not awaited; what it produces later goes nowhere.
-            let producer = chunks.map { chunks in Task { await Self.feed(call, from: chunks) } }
-            defer { producer?.cancel() }
+        try await withHTTPCall(request, mode: .buffered) { call in
             let response = try await call.response(timeout: timeout ?? configuration.timeout)
             storeCookies(response.headers, request: request, scopePath: call.scope.path)
             return TestResponse(response, method: request.method, path: request.path)

@@ -74,16 +74,7 @@ extension TestClient {
         _ handler: (StreamedResponse) async throws -> Result
     ) async throws -> Result {
         let timeout = timeout ?? configuration.timeout
-        let chunks = request.body.chunks
-        return try await withAppCall(
-            request.label,
-            mode: .streaming,
-            scope: { () throws(TestClientError) in try httpScope(request) },
-            inbound: chunks == nil ? [.httpRequest(body: request.body.bytes, moreBody: false)] : []
-        ) { call in
-            // As for a buffered request: the body is fed from a task of its own, cancelled at the end.
-            let producer = chunks.map { chunks in Task { await Self.feed(call, from: chunks) } }
-            defer { producer?.cancel() }
+        return try await withHTTPCall(request, mode: .streaming) { call in
             let streamed = try await head(call, request, timeout: timeout)
             let result: Result
             do {
