@@ -26,7 +26,10 @@ extension TestClient {
             let options = AppCallOptions(
                 mode: mode,
                 raiseAppExceptions: configuration.raiseAppExceptions,
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
+                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames,
+                logLevel: configuration.logLevel?.value,
+                echoPrefix: configuration.echoAppLogs ? TestScope.currentName ?? label : nil,
+                clientLogs: logSink
             )
             call = try calls.open(label) {
                 runtime.open(app: loadedApp, scope: scope, inbound: inbound, options: options)
@@ -41,7 +44,7 @@ extension TestClient {
         do {
             return try await body(call)
         } catch {
-            throw TestClientError.from(error, request: label)
+            throw TestClientError.from(error, request: label, logs: call.logs)
         }
     }
 

@@ -45,6 +45,17 @@ public final class TestClient: Sendable {
     let runtime: PythonRuntime
     let loadedApp: LoadedAppID
     let calls = ClientCalls()
+    /// Every record of this client's calls.
+    let logSink = LogSink()
+    /// The records of the lifespan this client takes part in (shared with the app's other clients).
+    let lifespanLogs: LogSink?
+
+    /// What the app logged, printed or warned during this client's calls and its lifespan, in the
+    /// order it happened.
+    public var logs: [AppLogRecord] {
+        let entries = logSink.records + (lifespanLogs?.records ?? [])
+        return entries.sorted { $0.sequence < $1.sequence }.records
+    }
 
     /// Loads the app and joins its lifespan: the first client of an app object runs startup, later
     /// ones share it.
@@ -67,20 +78,28 @@ public final class TestClient: Sendable {
                 searchPaths: configuration.pythonPath
             )
             runtime = try await PythonRuntime.shared(interpreter)
+            if let level = configuration.logLevel { runtime.lowerLogLevel(to: level.value) }
             loadedApp = try await runtime.loadApp(app, timeout: configuration.importTimeout ?? configuration.timeout)
         } catch {
             throw TestClientError.from(error)
         }
         guard configuration.lifespan != .off else {
             lifespanSupported = false
+            lifespanLogs = nil
             return
         }
         do {
-            lifespanSupported = try await AppLifecycles.shared.join(
+            let options = AppCallOptions(
+                mode: .streaming,
+                logLevel: configuration.logLevel?.value,
+                echoPrefix: configuration.echoAppLogs ? "\(TestScope.currentName ?? app) lifespan" : nil
+            )
+            (lifespanSupported, lifespanLogs) = try await AppLifecycles.shared.join(
                 loadedApp,
                 runtime: runtime,
                 mode: configuration.lifespan,
-                timeout: configuration.lifespanTimeout
+                timeout: configuration.lifespanTimeout,
+                options: options
             )
         } catch {
             runtime.releaseApp(loadedApp)

@@ -54,6 +54,14 @@ public struct TestClientConfiguration: Sendable {
     public var requireLowercaseHeaderNames: Bool = false
     /// Throw the app's exceptions (the default), or answer 500 as a server would.
     public var raiseAppExceptions: Bool = true
+    /// The lowest level of Python `logging` records captured into ``TestResponse/logs`` and the
+    /// other `logs`; nil keeps what the app's loggers let through (Python's default: `WARNING` and
+    /// up). A lower level lowers the root logger's level for the process, as pytest's
+    /// `caplog.set_level` does; other clients keep capturing what they did before.
+    public var logLevel: AppLogLevel?
+    /// Whether captured records are also written to stderr, each line prefixed with the Swift test
+    /// it belongs to (under Swift Testing) or the call (`GET /login`).
+    public var echoAppLogs: Bool = true
     /// The virtual environment to run Python in; nil finds it from `VIRTUAL_ENV` or `.venv`.
     public var virtualEnvironment: String?
     /// Directories added to the front of `sys.path` (after the current directory).

@@ -12,19 +12,21 @@ extension TestResponse: CustomStringConvertible {
     ///
     /// {"hello":"world"}
     /// ```
-    public var description: String {
+    public var description: String { excerpt(limit: 4096) }
+
+    /// The response as ``description`` shows it, the body cut at `limit` bytes.
+    func excerpt(limit: Int = 1024) -> String {
         var lines = ["HTTP/1.1 \(status.code) \(status.reasonPhrase)".trimmingSuffix(" ")]
         for (name, value) in rawHeaders {
             lines.append(String(decoding: name, as: UTF8.self) + ": " + TextDecoding.latin1(value))
         }
         lines.append("")
-        lines.append(bodyDescription)
+        lines.append(bodyDescription(limit: limit))
         return lines.joined(separator: "\n")
     }
 
-    private var bodyDescription: String {
+    private func bodyDescription(limit: Int) -> String {
         if body.isEmpty { return "" }
-        let limit = 4096
         guard let text = Self.printable(body.prefix(limit)) else { return "\(body.count) bytes" }
         return body.count > limit ? text + "… (\(body.count) bytes)" : text
     }

@@ -29,6 +29,9 @@ public struct TestResponse: Sendable {
     public let path: String
     /// The redirect responses followed to reach this one, first first.
     public internal(set) var history: [TestResponse] = []
+    /// What the app logged, printed or warned while it handled this request (Python `logging`
+    /// records, `print` lines, `warnings`), in order, as pytest's `caplog` shows them.
+    public internal(set) var logs: [AppLogRecord] = []
 
     /// The `Location` of a 301, 302, 303, 307 or 308 response.
     var redirectLocation: String? {
@@ -36,7 +39,7 @@ public struct TestResponse: Sendable {
         return headers[.location]
     }
 
-    init(_ response: BufferedResponse, method: HTTPRequest.Method, path: String) {
+    init(_ response: BufferedResponse, method: HTTPRequest.Method, path: String, logs: [AppLogRecord] = []) {
         self.status = HTTPResponse.Status(code: response.status, reasonPhrase: ReasonPhrase.standard(response.status))
         self.rawHeaders = response.headers.map { ($0.name, $0.value) }
         self.headers = HTTPFields(response.headers)
@@ -45,6 +48,7 @@ public struct TestResponse: Sendable {
         self.debugInfo = response.debugInfo
         self.method = method
         self.path = path
+        self.logs = logs
     }
 
     /// The body as text, decoded with the charset of `Content-Type` (UTF-8 when none is named).
@@ -57,9 +61,85 @@ public struct TestResponse: Sendable {
     ///   - type: The type to decode.
     ///   - decoder: The decoder to use.
     /// - Returns: The decoded value.
-    /// - Throws: `DecodingError` when the body is not that JSON.
+    /// - Throws: ``TestClientError`` with code ``TestClientError/Code/decodingFailed`` when the body
+    ///   is not that JSON: its description shows the request, the status, `Content-Type`, the first
+    ///   KiB of the body and where decoding failed; ``TestClientError/decodingError`` keeps the
+    ///   `DecodingError`.
     public func json<T: Decodable>(_ type: T.Type = T.self, decoder: JSONDecoder = JSONDecoder()) throws -> T {
-        try decoder.decode(type, from: Data(body))
+        do {
+            return try decoder.decode(type, from: Data(body))
+        } catch let error as DecodingError {
+            var failure = TestClientError(
+                .decodingFailed,
+                "Cannot decode \(T.self) from the body of the \(status.code) \(status.reasonPhrase) response"
+                    + " (Content-Type: \(headers[.contentType] ?? "none")): \(Self.explain(error))",
+                request: "\(method.rawValue) \(path)"
+            )
+            failure.response = self
+            failure.decodingError = error
+            failure.logs = logs
+            throw failure
+        }
+    }
+
+    /// Returns the response if its status is `status`, else throws.
+    ///
+    /// ```swift
+    /// let item = try await client.post("/items", json: pen).require(.created).json(Item.self)
+    /// ```
+    /// - Parameter status: The status expected.
+    /// - Returns: The response.
+    /// - Throws: ``TestClientError`` with code ``TestClientError/Code/unexpectedStatus``, whose
+    ///   description shows the whole response and the call's log.
+    @discardableResult
+    public func require(_ status: HTTPResponse.Status) throws -> TestResponse {
+        guard self.status.code == status.code else {
+            throw unexpectedStatus("expected \(status.code) \(status.reasonPhrase)")
+        }
+        return self
+    }
+
+    /// Returns the response if its status is of `kind` (`.successful`, `.redirection`, ...), else
+    /// throws as ``require(_:)-(HTTPResponse.Status)`` does.
+    /// - Parameter kind: The kind of status expected.
+    /// - Returns: The response.
+    /// - Throws: ``TestClientError`` with code ``TestClientError/Code/unexpectedStatus``.
+    @discardableResult
+    public func require(_ kind: HTTPResponse.Status.Kind) throws -> TestResponse {
+        guard status.kind == kind else { throw unexpectedStatus("expected a status of kind \(kind)") }
+        return self
+    }
+
+    private func unexpectedStatus(_ expected: String) -> TestClientError {
+        var failure = TestClientError(
+            .unexpectedStatus,
+            "The app answered \(status.code) \(status.reasonPhrase); \(expected).",
+            request: "\(method.rawValue) \(path)"
+        )
+        failure.response = self
+        failure.logs = logs
+        return failure
+    }
+
+    /// `items[0].price: expected Double, found a string` and the like.
+    private static func explain(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "the top level" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = context.codingPath.isEmpty ? "" : " in \(path(context))"
+            return "the key \"\(key.stringValue)\" is missing\(at)"
+        case .typeMismatch(let type, let context):
+            return "\(path(context)): expected \(type), \(context.debugDescription)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context)): expected \(type), found null"
+        case .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
     }
 }
 

@@ -103,6 +103,38 @@ enum Callbacks {
         )
     )
 
+    // See `waitForWork`. Called by the glue as capture(level, logger, message, exception, echo)
+    // for what the app logs, prints or warns during a call, on whichever thread the app does it
+    // (holding the GIL): it touches only the call's Swift half, which is `Sendable`.
+    nonisolated(unsafe) static let capture = define(
+        "capture",
+        flags: shim_METH_FASTCALL(),
+        unsafeBitCast(
+            {
+                (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
+                guard count == 5, let arguments, let level = arguments[0].flatMap(Py.swiftString),
+                    let logger = arguments[1].flatMap(Py.swiftString),
+                    let message = arguments[2].flatMap(Py.swiftString), let exception = arguments[3],
+                    let echo = arguments[4]
+                else {
+                    shim_Err_SetString(shim_Exc_TypeError(), "capture(level, logger, message, exception, echo)")
+                    return nil
+                }
+                object(capsule, as: LoopAppCall.self).call.captured(
+                    LogEntry(
+                        level: level,
+                        logger: logger,
+                        message: message,
+                        exception: Py_IsNone(exception) != 0 ? nil : Py.swiftString(exception)
+                    ),
+                    echo: PyObject_IsTrue(echo) == 1
+                )
+                return Py_NewRef(shim_None())
+            } as Fast,
+            to: PyCFunction.self
+        )
+    )
+
     // See `waitForWork`. Called on the loop thread (through `call_soon_threadsafe`) by an import
     // that ran on a helper thread, with `(app, is_asgi2)` or the exception it raised.
     nonisolated(unsafe) static let appLoaded = define(

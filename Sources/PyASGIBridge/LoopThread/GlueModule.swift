@@ -7,12 +7,16 @@ enum GlueModule {
 
     static let source = #"""
         import asyncio
+        import contextvars
         import importlib
         import inspect
+        import logging
+        import os
         import selectors
         import sys
         import threading
         import traceback
+        import warnings
 
 
         class ClientDisconnected(OSError):
@@ -59,10 +63,15 @@ enum GlueModule {
                     report(exc)
 
 
-        async def run_app(app, is_asgi2, scope, receive, send, report):
+        async def run_app(app, is_asgi2, scope, receive, send, report, capture, level):
             """One app call. Reports its end to the bridge in the same step it ends in (a done callback
             would cost another loop iteration). Exceptions, even KeyboardInterrupt and SystemExit, are
-            reported, not raised: they fail the request, never the process."""
+            reported, not raised: they fail the request, never the process.
+
+            What the app logs, prints and warns while it runs (in this task, the tasks it creates and
+            the threads it hands work to, which all copy the task's context) goes to `capture`."""
+            current = [capture, level, None]
+            _current_call.set(current)
             try:
                 if is_asgi2:
                     result = await app(scope)(receive, send)
@@ -70,12 +79,150 @@ enum GlueModule {
                     result = await app(scope, receive, send)
             except asyncio.CancelledError as exc:
                 # The bridge tells a cancellation it caused from one the app raised itself.
+                _flush_prints(current)
                 report(exc, None, True)
                 raise
             except BaseException as exc:  # noqa: B036
+                _flush_prints(current)
                 report(exc, None, False)
                 return
+            _flush_prints(current)
             report(None, result, False)
+
+
+        # --- What the app logs, per call -------------------------------------------------------
+        # The running call's [capture, level, pending print text], or None outside any call.
+        _current_call = contextvars.ContextVar("swift_asgi_bridge_call", default=None)
+        # The root logger's level before a client lowered it (TestClientConfiguration.logLevel), and
+        # the level it was lowered to: calls of other clients keep the baseline.
+        _root_baseline = None
+        _root_lowered = None
+
+
+        def _threshold(level):
+            if level is not None:
+                return level
+            root = logging.getLogger()
+            if _root_lowered is not None and root.level == _root_lowered:
+                return _root_baseline
+            return 0
+
+
+        def lower_root_level(level):
+            """Lets records down to `level` be made (as pytest's caplog.set_level on the root logger)."""
+            global _root_baseline, _root_lowered
+            root = logging.getLogger()
+            if _root_lowered is None or root.level != _root_lowered:
+                _root_baseline = root.level
+            if level < root.level:
+                root.setLevel(level)
+            _root_lowered = root.level
+
+
+        def _has_handlers(logger):
+            """Whether logging finds a handler for a record of `logger` (else its last resort writes
+            it to stderr)."""
+            while logger is not None:
+                if logger.handlers:
+                    return True
+                if not logger.propagate:
+                    break
+                logger = logger.parent
+            return False
+
+
+        def _call_handlers(self, record):
+            """`logging.Logger.callHandlers`: a record made during a call also goes to that call,
+            which echoes it in place of logging's last resort; the app's own handlers still get it.
+            (A patched method, not a handler on the root logger: that would turn the app's
+            `logging.basicConfig()` into a no-op.)"""
+            current = _current_call.get()
+            if current is None or record.levelno < _threshold(current[1]):
+                return _original_call_handlers(self, record)
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001
+                message = "%s %r" % (record.msg, record.args)
+            exception = None
+            if record.exc_info and record.exc_info[0] is not None:
+                exception = "".join(traceback.format_exception(*record.exc_info))
+            elif record.exc_text:
+                exception = record.exc_text
+            if record.stack_info:
+                exception = (exception or "") + record.stack_info
+            handled = _has_handlers(self)
+            current[0](
+                record.levelname,
+                record.name,
+                _utf8_safe(message),
+                None if exception is None else _utf8_safe(exception),
+                not handled,
+            )
+            if handled:
+                _original_call_handlers(self, record)
+
+
+        class _CallStream:
+            """sys.stdout / sys.stderr: lines written during a call go to that call."""
+
+            def __init__(self, original, level):
+                self._original = original
+                self._level = level
+
+            def write(self, text):
+                current = _current_call.get()
+                if current is None:
+                    return self._original.write(text)
+                pending = current[2]
+                if pending is None:
+                    pending = current[2] = {}
+                *lines, pending[self._level] = (pending.get(self._level, "") + str(text)).split("\n")
+                for line in lines:
+                    current[0](self._level, "", _utf8_safe(line), None, True)
+                return len(text)
+
+            def writelines(self, lines):
+                for line in lines:
+                    self.write(line)
+
+            def flush(self):
+                self._original.flush()
+
+            def __getattr__(self, name):
+                return getattr(self._original, name)
+
+
+        def _flush_prints(current):
+            pending = current[2]
+            if pending:
+                current[2] = None
+                for level, text in pending.items():
+                    if text:
+                        current[0](level, "", _utf8_safe(text), None, True)
+
+
+        def _show_warning(message, category, filename, lineno, file=None, line=None):
+            current = _current_call.get()
+            if current is None or file is not None or logging.WARNING < _threshold(current[1]):
+                return _original_show_warning(message, category, filename, lineno, file, line)
+            text = warnings.formatwarning(message, category, filename, lineno, line).rstrip("\n")
+            current[0]("WARNING", "py.warnings", _utf8_safe(text), None, True)
+
+
+        _original_show_warning = None
+        _original_call_handlers = None
+
+
+        def install_capture():
+            global _original_show_warning, _original_call_handlers
+            _original_call_handlers = logging.Logger.callHandlers
+            logging.Logger.callHandlers = _call_handlers
+            if sys.stdout is not None:
+                sys.stdout = _CallStream(sys.stdout, "STDOUT")
+            if sys.stderr is not None:
+                sys.stderr = _CallStream(sys.stderr, "STDERR")
+            _original_show_warning = warnings.showwarning
+            warnings.showwarning = _show_warning
 
 
         def resolve_later(future):
@@ -207,9 +354,53 @@ enum GlueModule {
             return '; did you mean "%s"?' % ".".join(found + close)
 
 
+        _stdlib_roots = None
+
+
+        def _owner_of(filename):
+            """The framework a frame's file belongs to (a site-packages distribution, a standard
+            library module, the bridge), or None for the app's own code."""
+            global _stdlib_roots
+            if filename.startswith("<"):
+                return "swift-asgi-testclient" if filename == "<_swift_asgi_bridge>" else filename.strip("<>")
+            for marker in ("/site-packages/", "/dist-packages/"):
+                at = filename.find(marker)
+                if at >= 0:
+                    first = filename[at + len(marker):].split("/", 1)[0]
+                    return first[:-3] if first.endswith(".py") else first
+            if _stdlib_roots is None:
+                import sysconfig
+
+                paths = sysconfig.get_paths()
+                _stdlib_roots = tuple({paths["stdlib"], paths["platstdlib"], os.path.dirname(os.__file__)})
+            for root in _stdlib_roots:
+                if filename.startswith(root + os.sep):
+                    first = filename[len(root) + 1:].split(os.sep, 1)[0]
+                    return first[:-3] if first.endswith(".py") else first
+            return None
+
+
+        def _app_frames(exc):
+            """The app's own frames of a traceback, then a count of the framework frames left out."""
+            lines, left = [], {}
+            for frame in traceback.extract_tb(exc.__traceback__):
+                owner = _owner_of(frame.filename)
+                if owner is not None:
+                    left[owner] = left.get(owner, 0) + 1
+                    continue
+                lines.append('  File "%s", line %s, in %s' % (frame.filename, frame.lineno, frame.name))
+                if frame.line:
+                    lines.append("    " + frame.line.strip())
+            if left:
+                count = sum(left.values())
+                lines.append("  + %d frame%s in %s" % (count, "" if count == 1 else "s", ", ".join(left)))
+            return "\n".join(lines)
+
+
         def describe(exc):
-            """(qualified type name, message, formatted traceback) of an exception. Never raises and
-            never loses the traceback, whatever the exception's __str__ does or holds."""
+            """(qualified type name, message, formatted traceback, the app's own frames) of an
+            exception. Never raises and never loses the traceback, whatever the exception's
+            __str__ does or holds."""
             kind = type(exc)
             module = kind.__module__
             name = kind.__qualname__ if module in ("builtins", "__main__") else "%s.%s" % (module, kind.__qualname__)
@@ -218,6 +409,10 @@ enum GlueModule {
                 text = "".join(traceback.format_exception(kind, exc, exc.__traceback__))
             except BaseException:  # noqa: B036
                 text = "".join(traceback.format_tb(exc.__traceback__)) + "%s: %s\n" % (name, message)
-            return _utf8_safe(str(name)), _utf8_safe(message), _utf8_safe(text)
+            try:
+                frames = _app_frames(exc)
+            except BaseException:  # noqa: B036
+                frames = ""
+            return _utf8_safe(str(name)), _utf8_safe(message), _utf8_safe(text), _utf8_safe(frames)
         """#
 }

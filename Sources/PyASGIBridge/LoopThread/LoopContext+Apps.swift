@@ -73,6 +73,8 @@ extension LoopContext {
             let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
             let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
             let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
+            let capture = PyRef(owned: PyCFunction_NewEx(Callbacks.capture, capsule.pointer, nil)),
+            let level = PyRef(owned: call.options.logLevel.map { PyLong_FromLong($0) } ?? Py_NewRef(shim_None())),
             let coroutine = PyRef(
                 owned: Py.call(
                     runAppFunction,
@@ -81,7 +83,9 @@ extension LoopContext {
                     scope.pointer,
                     receive.pointer,
                     send.pointer,
-                    report.pointer
+                    report.pointer,
+                    capture.pointer,
+                    level.pointer
                 )
             ),
             let task = Py.call(createTask, coroutine.pointer)

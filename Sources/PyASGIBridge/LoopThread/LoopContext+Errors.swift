@@ -15,7 +15,7 @@ extension LoopContext {
             return PythonExceptionInfo(type: Py.typeName(exception), message: Py.describe(exception), traceback: "")
         }
         func item(_ index: Int) -> String { Py.escapedString(shim_Tuple_GetItem(result.pointer, index)!) ?? "" }
-        return PythonExceptionInfo(type: item(0), message: item(1), traceback: item(2))
+        return PythonExceptionInfo(type: item(0), message: item(1), traceback: item(2), appFrames: item(3))
     }
 
     /// Takes the pending Python error as a value.

@@ -33,6 +33,8 @@ final class LoopContext {
     let runAppFunction: PyPointer
     /// The glue's `resolve_later(future)`: resolves a future unless its task was cancelled meanwhile.
     let resolveLaterFunction: PyPointer
+    /// The glue's `lower_root_level(level)` (``TestClientConfiguration``'s `logLevel`).
+    let lowerRootLevelFunction: PyPointer
     let appLoadError: PyPointer
     let clientDisconnected: PyPointer
     // Set by `makeLoop()` during init, before any callback can run; never changed afterwards.
@@ -77,6 +79,10 @@ final class LoopContext {
         resolveLaterFunction = try attribute("resolve_later")
         appLoadError = try attribute("AppLoadError")
         clientDisconnected = try attribute("ClientDisconnected")
+        lowerRootLevelFunction = try attribute("lower_root_level")
+        guard PyRef(owned: Py.call(try attribute("install_capture"))) != nil else {
+            throw LoopContext.failure("Cannot capture the app's logs.")
+        }
 
         var paths = [Environment.currentDirectory]
         if let root = Environment.packageRoot, root != paths[0] { paths.append(root) }
@@ -160,6 +166,13 @@ final class LoopContext {
             return true
         }
         return false
+    }
+
+    /// See ``PythonRuntime/lowerLogLevel(to:)``.
+    func lowerRootLevel(to level: Int) {
+        guard let value = PyRef(owned: PyLong_FromLong(level)),
+            PyRef(owned: Py.call(lowerRootLevelFunction, value.pointer)) != nil
+        else { return PyErr_Clear() }
     }
 
     func drain() {

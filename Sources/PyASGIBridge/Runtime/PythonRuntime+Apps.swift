@@ -49,3 +49,11 @@ extension PythonRuntime {
         return call
     }
 }
+
+extension PythonRuntime {
+    /// Lets Python `logging` records down to `level` be made, for a client that asked to capture
+    /// them (the root logger's level, as pytest's `caplog.set_level`).
+    package func lowerLogLevel(to level: Int) {
+        submit(.onLoop { $0.lowerRootLevel(to: level) })
+    }
+}

@@ -35,6 +35,8 @@ package final class AppCall: Sendable {
         var inbound: InboundStateMachine<Producer>
         var buffered = BufferedStateMachine<ResponseWaiter>()
         var streaming = StreamingStateMachine<EventWaiter>()
+        /// What the app logged, printed or warned during the call.
+        var logs: [LogEntry] = []
     }
 
     let state: Locked<State>
@@ -57,6 +59,20 @@ package final class AppCall: Sendable {
     /// Whether the call is over for the Swift side (the app call ended, or the client left with a failure).
     package var isOver: Bool {
         state.withLock { options.mode == .buffered ? $0.buffered.isOver : $0.streaming.isOver }
+    }
+
+    // MARK: Logs
+
+    /// What the app logged, printed or warned during the call so far.
+    package var logs: [LogEntry] {
+        state.withLock { $0.logs }
+    }
+
+    /// The app logged `entry` during this call (on whichever thread it logs on).
+    func captured(_ entry: LogEntry, echo: Bool) {
+        state.withLock { $0.logs.append(entry) }
+        options.clientLogs?.append(entry)
+        if echo, let prefix = options.echoPrefix { LogEcho.echo(entry, prefix: prefix) }
     }
 
     // MARK: Inbound

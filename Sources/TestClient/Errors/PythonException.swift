@@ -6,6 +6,8 @@ public struct PythonException: Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// The traceback as Python prints it.
     public let traceback: String
+    /// The app's own frames, then how many framework frames were left out.
+    var appFrames: String = ""
 
     /// `Type: message`, as Python prints the last line of a traceback.
     public var description: String { "\(type): \(message)" }

@@ -18,6 +18,7 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
             case appException, protocolViolation, timeout, lifespanStartupFailed, lifespanShutdownFailed
             case invalidRequest, connectionClosed, tooManyRedirects, clientClosed
             case websocketRejected, websocketDenied, websocketClosed, unexpectedMessage
+            case decodingFailed, unexpectedStatus
         }
 
         private let base: Base
@@ -63,6 +64,12 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         public static let websocketClosed = Code(.websocketClosed)
         /// A message of another kind than asked for came (text for bytes, ...).
         public static let unexpectedMessage = Code(.unexpectedMessage)
+        /// ``TestResponse/json(_:decoder:)`` could not decode the body; ``TestClientError/response``
+        /// holds the response and ``TestClientError/decodingError`` the reason.
+        public static let decodingFailed = Code(.decodingFailed)
+        /// ``TestResponse/require(_:)-(HTTPResponse.Status)`` found another status;
+        /// ``TestClientError/response`` holds the response.
+        public static let unexpectedStatus = Code(.unexpectedStatus)
 
         /// The code's name, such as `appException`.
         public var description: String { base.rawValue }
@@ -89,6 +96,12 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
     /// What to act on, when one line of ``message`` is not enough: for
     /// ``TestClientError/Code/moduleNotFound``, the `sys.path` searched and how to extend it.
     public let details: String?
+    /// What the app logged, printed or warned during the failing call.
+    public internal(set) var logs: [AppLogRecord] = []
+    /// The response the failure concerns (``Code/decodingFailed``, ``Code/unexpectedStatus``).
+    public internal(set) var response: TestResponse?
+    /// Why decoding failed, for ``Code/decodingFailed``.
+    public internal(set) var decodingError: DecodingError?
 
     init(
         _ code: Code,
@@ -114,18 +127,39 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         self.details = details
     }
 
-    /// The code, the request, the message, the details and, for an app exception, the traceback.
+    /// The code, the request, the message and the details; for an app exception the exception
+    /// line, the app's own frames and a count of the framework frames left out (the whole traceback
+    /// is in ``pythonException``); the response concerned; the call's last 20 log records.
     public var description: String {
         var text = "TestClientError.\(code)"
         if let request { text += " (\(request))" }
         text += ": \(message)"
         if let details { text += "\n\(details)" }
-        if let pythonException, !pythonException.traceback.isEmpty { text += "\n\(pythonException.traceback)" }
+        if let pythonException, !pythonException.traceback.isEmpty {
+            if pythonException.appFrames.isEmpty {
+                text += "\n\(pythonException.traceback)"
+            } else {
+                text += "\n\(pythonException.description)\n\(pythonException.appFrames)"
+                text += "\n  (the whole traceback: error.pythonException.traceback)"
+            }
+        }
+        if let response { text += "\n\n" + response.excerpt() }
+        if !logs.isEmpty {
+            let shown = logs.suffix(20)
+            text +=
+                "\n\nThe app's log of this call" + (shown.count < logs.count ? " (last 20 of \(logs.count))" : "") + ":"
+            for record in shown {
+                text +=
+                    "\n"
+                    + record.description.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "  " + $0 }.joined(separator: "\n")
+            }
+        }
         return text
     }
 
     func with(request: String) -> TestClientError {
-        TestClientError(
+        var labelled = TestClientError(
             code,
             message,
             pythonException: pythonException,
@@ -137,16 +171,29 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
             denialResponse: denialResponse,
             details: details
         )
+        labelled.logs = logs
+        labelled.response = response
+        labelled.decodingError = decodingError
+        return labelled
     }
 }
 
 extension PythonException {
     init(_ info: PythonExceptionInfo) {
-        self.init(type: info.type, message: info.message, traceback: info.traceback)
+        self.init(type: info.type, message: info.message, traceback: info.traceback, appFrames: info.appFrames)
     }
 }
 
 extension TestClientError {
+    /// The public form of a bridge failure, with the call's records; cancellation stays
+    /// `CancellationError`.
+    static func from(_ error: any Error, request: String? = nil, logs: [LogEntry]) -> any Error {
+        let converted = from(error, request: request)
+        guard var failure = converted as? TestClientError, failure.logs.isEmpty, !logs.isEmpty else { return converted }
+        failure.logs = logs.records
+        return failure
+    }
+
     /// The public form of a bridge failure; cancellation stays `CancellationError`.
     static func from(_ error: any Error, request: String? = nil) -> any Error {
         if let error = error as? TestClientError, error.request == nil, let request {

@@ -22,6 +22,9 @@ public struct StreamedResponse: Sendable {
     public let body: Body
     let progress: StreamProgress
 
+    /// What the app logged, printed or warned while it handled this request, so far.
+    public var logs: [AppLogRecord] { body.call.logs.records }
+
     /// Trailers (`http.response.trailers`), once the body has been read to its end.
     public var trailers: HTTPFields {
         HTTPFields(progress.trailers)

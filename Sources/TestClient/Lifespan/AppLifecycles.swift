@@ -15,6 +15,9 @@ final class AppLifecycles: Sendable {
     private struct Running {
         var members: Int
         var runner: LifespanRunner?
+        /// What the app logs during its lifespan call (startup, shutdown, and what lifespan tasks
+        /// log meanwhile), shared by the clients that take part in it.
+        var logs: LogSink?
         /// Why lifespan is not supported, when it is not.
         var unsupported: String?
     }
@@ -23,8 +26,8 @@ final class AppLifecycles: Sendable {
     private enum Turn {
         /// Run startup.
         case start
-        /// Joined the running lifespan; whether lifespan is supported.
-        case joined(supported: Bool)
+        /// Joined the running lifespan; whether lifespan is supported, and its records.
+        case joined(supported: Bool, logs: LogSink?)
         case failed(BridgeFailure)
         /// The lifecycle changed meanwhile: look again.
         case retry
@@ -43,16 +46,23 @@ final class AppLifecycles: Sendable {
 
     private let state = Locked(State())
 
-    /// Joins the lifecycle of `app`, running startup if it is the first; true when the app supports
-    /// lifespan. The client's mode and timeout apply when it runs startup; a `.on` client joining a
-    /// lifecycle that found lifespan unsupported fails as `.on` would.
-    func join(_ app: LoadedAppID, runtime: PythonRuntime, mode: LifespanMode, timeout: Duration) async throws -> Bool {
+    /// Joins the lifecycle of `app`, running startup if it is the first. Returns whether the app
+    /// supports lifespan, and where its lifespan call's records go. The client's mode, timeout and
+    /// call options apply when it runs startup; a `.on` client joining a lifecycle that found
+    /// lifespan unsupported fails as `.on` would.
+    func join(
+        _ app: LoadedAppID,
+        runtime: PythonRuntime,
+        mode: LifespanMode,
+        timeout: Duration,
+        options: AppCallOptions
+    ) async throws -> (supported: Bool, logs: LogSink?) {
         while true {
             switch await turn(app, mode: mode) {
             case .start:
-                return try await start(app, runtime: runtime, mode: mode, timeout: timeout)
-            case .joined(let supported):
-                return supported
+                return try await start(app, runtime: runtime, mode: mode, timeout: timeout, options: options)
+            case .joined(let supported, let logs):
+                return (supported, logs)
             case .failed(let failure):
                 throw failure
             case .retry:
@@ -112,7 +122,7 @@ final class AppLifecycles: Sendable {
             }
             running.members += 1
             entries[app] = .running(running)
-            return .joined(supported: running.unsupported == nil)
+            return .joined(supported: running.unsupported == nil, logs: running.logs)
         }
     }
 
@@ -137,18 +147,28 @@ final class AppLifecycles: Sendable {
         _ app: LoadedAppID,
         runtime: PythonRuntime,
         mode: LifespanMode,
-        timeout: Duration
-    ) async throws -> Bool {
+        timeout: Duration,
+        options: AppCallOptions
+    ) async throws -> (supported: Bool, logs: LogSink?) {
+        let logs = LogSink()
+        var options = options
+        options.clientLogs = logs
         let startup: LifespanRunner.Startup
         do {
-            startup = try await LifespanRunner.start(runtime: runtime, app: app, mode: mode, timeout: timeout)
+            startup = try await LifespanRunner.start(
+                runtime: runtime,
+                app: app,
+                mode: mode,
+                timeout: timeout,
+                options: options
+            )
         } catch {
             // Waiting clients share the failure; a cancelled starter only lets them try again.
             let failure = error as? BridgeFailure ?? .connectionClosed(reason: "\(error)")
             settle(app, with: nil, waiters: failure == .cancelled ? .retry : .failed(failure))
             throw error
         }
-        var running = Running(members: 1)
+        var running = Running(members: 1, logs: logs)
         switch startup {
         case .running(let runner):
             running.runner = runner
@@ -161,7 +181,7 @@ final class AppLifecycles: Sendable {
         }
         // Waiting clients join through the running state, where their own mode is checked.
         settle(app, with: .running(running), waiters: .retry)
-        return running.unsupported == nil
+        return (running.unsupported == nil, logs)
     }
 
     /// Ends a startup or a shutdown: the entry becomes `entry`, and its waiters get `turn`.

@@ -27,13 +27,14 @@ struct LifespanRunner: Sendable {
         runtime: PythonRuntime,
         app: LoadedAppID,
         mode: LifespanMode,
-        timeout: Duration
+        timeout: Duration,
+        options: AppCallOptions
     ) async throws -> Startup {
         let call = runtime.open(
             app: app,
             scope: ConnectionScope(kind: .lifespan, specVersion: "2.0"),
             inbound: [.lifespanStartup],
-            options: AppCallOptions(mode: .streaming)
+            options: options
         )
         do {
             switch try await call.nextEvent(timeout: timeout, waitingFor: "lifespan.startup.complete") {

@@ -42,6 +42,9 @@ public final class WebSocket: Sendable {
     /// Whether the socket is closed (by either side).
     public var isClosed: Bool { state.withLock { $0.closed != nil } }
 
+    /// What the app logged, printed or warned while it handled this websocket, so far.
+    public var logs: [AppLogRecord] { call.logs.records }
+
     // MARK: Sending
 
     /// Sends a text message (`websocket.receive` with `text`).
