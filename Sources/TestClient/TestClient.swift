@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 import PyASGIBridge
 
 /// Tests a Python ASGI app from Swift, in-process: no server, no sockets. The app runs on the
@@ -19,8 +19,25 @@ public final class TestClient: Sendable {
     /// The app, as it was given (`module:attr`).
     public let app: String
     /// The cookies responses have set, sent with later requests (RFC 6265 matching). Tests may read
-    /// and change it.
-    public let cookies = CookieJar()
+    /// and change it: `client.cookies["session"]` reads the value a request to the client's host
+    /// sends, and assigning one sets a cookie for that host.
+    public let cookies: CookieJar
+    /// Headers sent with every later request of this client, as Starlette's `client.headers`:
+    /// ``TestClientConfiguration/headers`` at first, and settable at any time. A request's own
+    /// headers replace those of the same name.
+    ///
+    /// ```swift
+    /// let token = try await client.post("/login", form: [("user", "ana")]).json(Token.self)
+    /// client.headers[.authorization] = "Bearer \(token.value)"
+    /// ```
+    ///
+    /// Each read is a snapshot and each assignment replaces the whole set at once; requests already
+    /// sent keep the headers they had.
+    public var headers: HTTPFields {
+        get { defaultHeaders.withLock { $0 } }
+        set { defaultHeaders.withLock { $0 = newValue } }
+    }
+    private let defaultHeaders: Locked<HTTPFields>
     /// Whether the app ran lifespan startup: true when this client takes part in its app's lifespan
     /// (shared by every client of the same app object) and the app supports it; false under
     /// ``LifespanMode/off``, and in ``LifespanMode/auto`` mode when the app does not support lifespan.
@@ -67,6 +84,8 @@ public final class TestClient: Sendable {
         self.configuration = configuration
         self.openedAt = CallSite(fileID: fileID, filePath: filePath, line: line, column: column)
         try configuration.validate()
+        cookies = CookieJar(host: configuration.host, secure: configuration.isSecure)
+        defaultHeaders = Locked(configuration.headers)
         do {
             let interpreter = InterpreterConfiguration(
                 virtualEnvironment: configuration.virtualEnvironment,

@@ -9,7 +9,8 @@ public import HTTPTypes
 /// let client = try await TestClient(app: "python_fixtures.starlette_app:app", configuration: configuration)
 /// ```
 public struct TestClientConfiguration: Sendable {
-    /// Headers sent with every request unless the request sets the same name.
+    /// Headers sent with every request unless the request sets the same name: the client's first
+    /// ``TestClient/headers``, which it may change after opening.
     public var headers: HTTPFields = [:]
     /// Credentials sent as `Authorization: Basic …` with every request that sets no `Authorization`.
     public var basicAuth: (user: String, password: String)?

@@ -161,7 +161,7 @@ struct GracefulCloseTests {
                 continuation.yield(Array("data".utf8))
                 continuation.finish()
             }
-            _ = try await client.request(.post, "/upload", streaming: chunks)
+            _ = try await client.request(.post, "/upload", body: .stream(chunks))
         }
         await expectFailure(.clientClosed) {
             try await client.websocket("/ws") { _ in _ = Issue.record("The websocket opened.") }

@@ -61,7 +61,7 @@ import Testing
             #expect(refusedStream?.request == "POST /a\u{0}b")
 
             let refusedUpload = await #expect(throws: TestClientError.self) {
-                try await client.request(.put, "/a\u{0}b", streaming: AsyncStream<[UInt8]> { $0.finish() })
+                try await client.request(.put, "/a\u{0}b", body: .stream(AsyncStream<[UInt8]> { $0.finish() }))
             }
             #expect(refusedUpload?.request == "PUT /a\u{0}b")
 

@@ -16,7 +16,7 @@ struct PressureFaultSuiteTests {
         case buffered
         /// `stream`, reading `seed % 4` chunks (none for 0) and then leaving, early if the app sends more.
         case streamLeftEarly
-        /// `request(streaming:)` with a body whose chunks come after a pause that ignores cancellation.
+        /// `request(body: .stream(...))` with a body whose chunks come after a pause that ignores cancellation.
         case stubbornBody
     }
 
@@ -37,7 +37,7 @@ struct PressureFaultSuiteTests {
             }
         case .stubbornBody:
             let body = StubbornChunks(pause: .milliseconds(20))
-            return try await client.request(.post, path, streaming: body, timeout: .seconds(5)).status
+            return try await client.request(.post, path, body: .stream(body), timeout: .seconds(5)).status
         }
     }
 

@@ -13,14 +13,14 @@ struct StreamingRequestFrameworkTests {
 
     @Test func fastapiReadsTheStream() async throws {
         try await withTestClient(app: Fixture.fastapi) { client in
-            let response = try await client.request(.post, "/count-chunks", streaming: Self.chunks())
+            let response = try await client.request(.post, "/count-chunks", body: .stream(Self.chunks()))
             #expect(try response.json([String: [Int]].self) == ["chunks": [10, 20, 30]])
         }
     }
 
     @Test func quartReadsTheStream() async throws {
         try await withTestClient(app: Fixture.quart) { client in
-            let response = try await client.request(.post, "/count-chunks", streaming: Self.chunks())
+            let response = try await client.request(.post, "/count-chunks", body: .stream(Self.chunks()))
             #expect(try response.json([String: Int].self) == ["total": 60])
         }
     }

@@ -38,7 +38,7 @@ struct StreamingTests {
 
     @Test func streamedRequestArrivesChunkByChunk() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
-            let response = try await client.request(.post, "/count-chunks", streaming: Self.chunks(5))
+            let response = try await client.request(.post, "/count-chunks", body: .stream(Self.chunks(5)))
             struct Counted: Decodable {
                 var chunks: [Int]
                 var transfer_encoding: String?
@@ -52,7 +52,7 @@ struct StreamingTests {
     @Test func requestChunksArePulledOnlyAsTheAppReceives() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
             let source = CountingChunks(chunks: (0..<100).map { Array(repeating: UInt8($0), count: 10) })
-            let response = try await client.request(.post, "/first-chunk", streaming: source)
+            let response = try await client.request(.post, "/first-chunk", body: .stream(source))
             #expect(response.text == "10")
             #expect(source.pulled.value.withLock { $0 } <= 2)
         }
@@ -64,7 +64,7 @@ struct StreamingTests {
             let response = try await client.request(
                 .post,
                 "/stream-echo",
-                streaming: Self.chunks(3),
+                body: .stream(Self.chunks(3)),
                 timeout: .seconds(5)
             )
             #expect(response.body.count == 100 + 101 + 102)
@@ -83,7 +83,7 @@ struct StreamingTests {
                 let response = try await client.request(
                     .post,
                     "/stream-echo",
-                    streaming: Self.chunks(3),
+                    body: .stream(Self.chunks(3)),
                     timeout: .milliseconds(500)
                 )
                 #expect(response.body.count < 100 + 101 + 102)

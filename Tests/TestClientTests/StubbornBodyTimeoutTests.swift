@@ -53,7 +53,7 @@ struct StubbornBodyTimeoutTests {
                     .post,
                     "/read-body",
                     query: [("key", key)],
-                    streaming: body,
+                    body: .stream(body),
                     timeout: .seconds(2)
                 )
             }
@@ -99,7 +99,7 @@ struct StubbornBodyTimeoutTests {
             let key = UUID().uuidString
             let body = StubbornChunks(pause: .seconds(8))
             let task = Task {
-                try await client.request(.post, "/read-body", query: [("key", key)], streaming: body)
+                try await client.request(.post, "/read-body", query: [("key", key)], body: .stream(body))
             }
             try await Task.sleep(for: .milliseconds(500))
             let clock = ContinuousClock()
@@ -123,7 +123,7 @@ struct StubbornBodyTimeoutTests {
                 .post,
                 "/read-body",
                 query: [("key", key)],
-                streaming: body,
+                body: .stream(body),
                 timeout: .seconds(10)
             )
             #expect(response.text == "3072")

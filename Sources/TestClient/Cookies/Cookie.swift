@@ -66,6 +66,13 @@ public struct Cookie: Sendable, Hashable {
         self.sameSite = sameSite
     }
 
+    /// Whether a request to `host` (canonical) sends the cookie, path aside: the host matches its
+    /// domain, and the request is secure if the cookie is `Secure`.
+    func goes(to host: String, secure: Bool) -> Bool {
+        let domainOK = hostOnly ? host == domain : CookieMatching.domainMatches(host: host, domain: domain)
+        return domainOK && (secure || !self.secure)
+    }
+
     /// Whether the cookie has expired at `now`.
     func isExpired(at now: Date) -> Bool {
         guard let expires else { return false }

@@ -47,9 +47,21 @@ public final class CookieJar: Sendable {
     }
 
     private let state = Locked(State())
+    /// The host ``subscript(_:)`` reads and writes for: a client's jar has its client's.
+    let host: String
+    /// Whether requests to ``host`` are secure (`https`).
+    let secure: Bool
 
-    /// Creates an empty jar.
-    public init() {}
+    /// Creates an empty jar; its subscript reads and sets cookies for `testserver` over `http`.
+    public convenience init() {
+        self.init(host: "testserver", secure: false)
+    }
+
+    /// Creates an empty jar whose subscript works for `host`.
+    init(host: String, secure: Bool) {
+        self.host = CookieMatching.canonicalHost(host)
+        self.secure = secure
+    }
 
     /// Whether the jar holds no cookie: requests then skip matching altogether.
     public var isEmpty: Bool {
@@ -135,13 +147,8 @@ public final class CookieJar: Sendable {
             state.evictExpired(at: now)
             return state.entries.filter { entry in
                 let cookie = entry.cookie
-                let domainOK =
-                    cookie.hostOnly
-                    ? host == cookie.domain
-                    : CookieMatching.domainMatches(host: host, domain: cookie.domain)
-                return domainOK
+                return cookie.goes(to: host, secure: secure)
                     && CookieMatching.pathMatches(requestPath: path, cookiePath: cookie.path)
-                    && (secure || !cookie.secure)
             }
         }
         return
@@ -152,6 +159,47 @@ public final class CookieJar: Sendable {
                 return lengthA != lengthB ? lengthA > lengthB : a.creation < b.creation
             }
             .map(\.cookie)
+    }
+
+    /// The value of the cookie `name` that requests to the jar's host send (the client's
+    /// ``TestClientConfiguration/host`` for ``TestClient/cookies``), on any path; assigning a value
+    /// stores a session cookie for that host and path `/`, assigning nil removes every cookie of
+    /// that name the host would get.
+    ///
+    /// ```swift
+    /// _ = try await client.get("/cookies/set", query: [("theme", "dark")])
+    /// #expect(client.cookies["theme"] == "dark")
+    /// client.cookies["theme"] = "light"      // sent with the next request
+    /// ```
+    ///
+    /// When cookies of that name differ in path or domain, the one with the shortest path (the one
+    /// the most of the site gets) is read, then the one created first. A `Secure` cookie is read only
+    /// when the host is reached over `https`.
+    /// - Parameter name: The cookie's name.
+    public subscript(name: String) -> String? {
+        get {
+            let now = Date()
+            return state.withLock { state in
+                state.evictExpired(at: now)
+                return state.entries
+                    .filter { $0.cookie.name == name && $0.cookie.goes(to: host, secure: secure) }
+                    .min { a, b in
+                        let lengthA = a.cookie.path.utf8.count
+                        let lengthB = b.cookie.path.utf8.count
+                        return lengthA != lengthB ? lengthA < lengthB : a.creation < b.creation
+                    }?
+                    .cookie.value
+            }
+        }
+        set {
+            guard let newValue else {
+                state.withLock { state in
+                    state.entries.removeAll { $0.cookie.name == name && $0.cookie.goes(to: host, secure: secure) }
+                }
+                return
+            }
+            set(name, newValue, domain: host)
+        }
     }
 
     /// Stores a session cookie by hand, replacing one with the same name, domain and path.

@@ -1,17 +1,25 @@
 public import Foundation
 public import HTTPTypes
 
-// The per-method shortcuts. Arguments follow an HTTP message: path, `query:`, `headers:`, then the
-// body (`body:`, `json:` or `form:`), then options.
+// Every way of sending a request, one primitive and its conveniences. Each verb has the same two
+// forms as `request`: one that takes a ``RequestBody`` value, and one that takes the body as
+// `body:` bytes, `json:`, `form:` or `multipart:`. Arguments follow an HTTP message: path, `query:`,
+// `headers:`, then the body, then options.
 
 extension TestClient {
-    /// Sends a request with any method and returns the whole response.
+    /// Sends a request and returns the whole response: the one call every other request method of
+    /// the client forwards to.
+    ///
+    /// ```swift
+    /// let response = try await client.request(.post, "/items", body: .json(item, encoder: encoder))
+    /// ```
     /// - Parameters:
     ///   - method: The method, such as `.get` or `.init("PROPFIND")!`.
-    ///   - path: The path, optionally with a query (`/items?q=a`), kept byte for byte.
+    ///   - path: The path, optionally with a query (`/items?q=a`), kept byte for byte; or an absolute
+    ///     URL for another origin.
     ///   - query: Pairs appended to the query string, percent-encoded.
-    ///   - headers: Request headers; they replace the client's default headers of the same name.
-    ///   - body: The body bytes.
+    ///   - headers: Request headers; they replace the client's ``headers`` of the same name.
+    ///   - body: The body.
     ///   - timeout: How long the app may take; the client's default when nil.
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
     /// - Returns: The response.
@@ -23,300 +31,458 @@ extension TestClient {
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        let request = ClientRequest(method, path, query: query, headers: headers, body: body)
+        return try await execute(request, timeout: timeout, followRedirects: followRedirects)
+    }
+
+    /// Sends a request with any method, its body given as bytes, JSON, a form or multipart parts
+    /// (at most one of them), and returns the whole response.
+    ///
+    /// ```swift
+    /// try await client.request(.init("PROPFIND")!, "/dav", headers: [.init("Depth")!: "1"])
+    /// ```
+    /// - Parameters:
+    ///   - method: The method, such as `.get` or `.init("PROPFIND")!`.
+    ///   - path: The path, optionally with a query (`/items?q=a`), kept byte for byte.
+    ///   - query: Pairs appended to the query string, percent-encoded.
+    ///   - headers: Request headers; they replace the client's ``headers`` of the same name.
+    ///   - body: Raw bytes, sent with no `Content-Type`.
+    ///   - json: Any `Encodable` value, sent as JSON (`Content-Type: application/json`).
+    ///   - encoder: The encoder for `json`.
+    ///   - form: Fields, in order, `application/x-www-form-urlencoded`.
+    ///   - multipart: Fields and files, `multipart/form-data`.
+    ///   - timeout: How long the app may take; the client's default when nil.
+    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
+    /// - Returns: The response.
+    /// - Throws: ``TestClientError/Code/invalidRequest`` when more than one body is given, `EncodingError`
+    ///   when `json` cannot be encoded, else as ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    @discardableResult
+    public func request(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
         body: [UInt8]? = nil,
-        timeout: Duration? = nil,
-        followRedirects: Bool? = nil
-    ) async throws -> TestResponse {
-        try await execute(method, path, query, headers, .raw(body), timeout, followRedirects)
-    }
-
-    /// Sends a request whose body is `value` encoded as JSON (`Content-Type: application/json`
-    /// unless `headers` sets one).
-    /// - Parameters:
-    ///   - method: The method.
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - json: Any `Encodable` value.
-    ///   - encoder: The encoder to use.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``, and `EncodingError`.
-    @discardableResult
-    public func request(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        json: some Encodable & Sendable,
+        json: (any Encodable & Sendable)? = nil,
         encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
         followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(method, path, query, headers, .json(json, encoder: encoder), timeout, followRedirects)
+        let label = "\(method.rawValue) \(path)"
+        let body = try RequestBody.one(of: body, json: json, encoder: encoder, form: form, multipart: multipart, label)
+        return try await request(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends a request whose body is `form`, `application/x-www-form-urlencoded`, in order.
-    /// - Parameters:
-    ///   - method: The method.
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - form: The fields, in order; names may repeat.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
-    @discardableResult
-    public func request(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        form: [(String, String)],
-        timeout: Duration? = nil,
-        followRedirects: Bool? = nil
-    ) async throws -> TestResponse {
-        try await execute(method, path, query, headers, .form(form), timeout, followRedirects)
-    }
-
-    /// Sends a request whose body is `multipart/form-data`: fields and files together, in order.
-    /// - Parameters:
-    ///   - method: The method.
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - multipart: The parts.
-    ///   - timeout: How long the app may take.
-    ///   - followRedirects: Whether to follow redirects; the client's default when nil.
-    /// - Returns: The response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``.
-    @discardableResult
-    public func request(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        multipart: [MultipartPart],
-        timeout: Duration? = nil,
-        followRedirects: Bool? = nil
-    ) async throws -> TestResponse {
-        try await execute(method, path, query, headers, .multipart(multipart), timeout, followRedirects)
-    }
-
-    /// Sends `POST` with a multipart/form-data body.
-    @discardableResult
-    public func post(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        multipart: [MultipartPart],
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.post, path, query, headers, .multipart(multipart), timeout)
-    }
-
-    /// Sends `PUT` with a multipart/form-data body.
-    @discardableResult
-    public func put(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        multipart: [MultipartPart],
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.put, path, query, headers, .multipart(multipart), timeout)
-    }
-
-    /// Sends `PATCH` with a multipart/form-data body.
-    @discardableResult
-    public func patch(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        multipart: [MultipartPart],
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.patch, path, query, headers, .multipart(multipart), timeout)
-    }
-
-    /// Sends `GET`.
+    /// Sends `GET` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func get(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
-        timeout: Duration? = nil
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.get, path, query, headers, .empty, timeout)
+        try await request(
+            .get,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `HEAD`; the response has no body.
+    /// Sends `GET`, with a body given as bytes, JSON, a form or multipart parts (at most one).
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    @discardableResult
+    public func get(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        try await request(
+            .get,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
+    }
+
+    /// Sends `HEAD` with a ``RequestBody``. The response has no body. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func head(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
-        timeout: Duration? = nil
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.head, path, query, headers, .empty, timeout)
+        try await request(
+            .head,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `OPTIONS`.
+    /// Sends `HEAD`, with a body given as bytes, JSON, a form or multipart parts (at most one). The response has no body.
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    @discardableResult
+    public func head(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        try await request(
+            .head,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
+    }
+
+    /// Sends `OPTIONS` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
     public func options(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
-        timeout: Duration? = nil
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.options, path, query, headers, .empty, timeout)
+        try await request(
+            .options,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `POST` with raw bytes (or no body).
+    /// Sends `OPTIONS`, with a body given as bytes, JSON, a form or multipart parts (at most one).
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    @discardableResult
+    public func options(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        try await request(
+            .options,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
+    }
+
+    /// Sends `POST` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    @discardableResult
+    public func post(
+        _ path: String,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
+    ) async throws -> TestResponse {
+        try await request(
+            .post,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
+    }
+
+    /// Sends `POST`, with a body given as bytes, JSON, a form or multipart parts (at most one).
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func post(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
-        timeout: Duration? = nil
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.post, path, query, headers, .raw(body), timeout)
+        try await request(
+            .post,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `POST` with a JSON body.
+    /// Sends `PUT` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
-    public func post(
+    public func put(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
-        json: some Encodable & Sendable,
-        timeout: Duration? = nil
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.post, path, query, headers, .json(json), timeout)
+        try await request(
+            .put,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `POST` with a url-encoded form.
-    @discardableResult
-    public func post(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        form: [(String, String)],
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.post, path, query, headers, .form(form), timeout)
-    }
-
-    /// Sends `PUT` with raw bytes (or no body).
+    /// Sends `PUT`, with a body given as bytes, JSON, a form or multipart parts (at most one).
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func put(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
-        timeout: Duration? = nil
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.put, path, query, headers, .raw(body), timeout)
+        try await request(
+            .put,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `PUT` with a JSON body.
+    /// Sends `PATCH` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
-    public func put(
+    public func patch(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
-        json: some Encodable & Sendable,
-        timeout: Duration? = nil
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.put, path, query, headers, .json(json), timeout)
+        try await request(
+            .patch,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `PUT` with a url-encoded form.
-    @discardableResult
-    public func put(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        form: [(String, String)],
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.put, path, query, headers, .form(form), timeout)
-    }
-
-    /// Sends `PATCH` with raw bytes (or no body).
+    /// Sends `PATCH`, with a body given as bytes, JSON, a form or multipart parts (at most one).
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func patch(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
-        timeout: Duration? = nil
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.patch, path, query, headers, .raw(body), timeout)
+        try await request(
+            .patch,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `PATCH` with a JSON body.
+    /// Sends `DELETE` with a ``RequestBody``. The parameters are those of
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
     @discardableResult
-    public func patch(
+    public func delete(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
-        json: some Encodable & Sendable,
-        timeout: Duration? = nil
+        body: RequestBody,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.patch, path, query, headers, .json(json), timeout)
+        try await request(
+            .delete,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
 
-    /// Sends `PATCH` with a url-encoded form.
-    @discardableResult
-    public func patch(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        form: [(String, String)],
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.patch, path, query, headers, .form(form), timeout)
-    }
-
-    /// Sends `DELETE` with raw bytes (or no body).
+    /// Sends `DELETE`, with a body given as bytes, JSON, a form or multipart parts (at most one).
+    /// The parameters are those of
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
     @discardableResult
     public func delete(
         _ path: String,
         query: [(String, String)] = [],
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
-        timeout: Duration? = nil
+        json: (any Encodable & Sendable)? = nil,
+        encoder: JSONEncoder = JSONEncoder(),
+        form: [(String, String)]? = nil,
+        multipart: [MultipartPart]? = nil,
+        timeout: Duration? = nil,
+        followRedirects: Bool? = nil
     ) async throws -> TestResponse {
-        try await execute(.delete, path, query, headers, .raw(body), timeout)
+        try await request(
+            .delete,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            json: json,
+            encoder: encoder,
+            form: form,
+            multipart: multipart,
+            timeout: timeout,
+            followRedirects: followRedirects
+        )
     }
+}
 
-    /// Sends `DELETE` with a JSON body.
-    @discardableResult
-    public func delete(
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        json: some Encodable & Sendable,
-        timeout: Duration? = nil
-    ) async throws -> TestResponse {
-        try await execute(.delete, path, query, headers, .json(json), timeout)
-    }
-
-    /// Every method above in one line: the request, then ``execute(_:timeout:followRedirects:)``.
-    private func execute(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        _ query: [(String, String)],
-        _ headers: HTTPFields,
-        _ body: @autoclosure () throws -> RequestBody,
-        _ timeout: Duration?,
-        _ followRedirects: Bool? = nil
-    ) async throws -> TestResponse {
-        let request = ClientRequest(method, path, query: query, headers: headers, body: try body())
-        return try await execute(request, timeout: timeout, followRedirects: followRedirects)
+extension RequestBody {
+    /// The body of a call that takes its forms as separate parameters, of which at most one is given.
+    static func one(
+        of bytes: [UInt8]?,
+        json: (any Encodable & Sendable)?,
+        encoder: JSONEncoder,
+        form: [(String, String)]?,
+        multipart: [MultipartPart]?,
+        _ label: String
+    ) throws -> RequestBody {
+        let given = [
+            ("body:", bytes != nil), ("json:", json != nil), ("form:", form != nil), ("multipart:", multipart != nil),
+        ]
+        .filter(\.1).map(\.0)
+        guard given.count <= 1 else {
+            throw TestClientError(
+                .invalidRequest,
+                "A request has one body; this one was given \(given.joined(separator: " and ")).",
+                request: label
+            )
+        }
+        if let json { return try .json(json, encoder: encoder) }
+        if let form { return .form(form) }
+        if let multipart { return .multipart(multipart) }
+        return .raw(bytes)
     }
 }

@@ -4,7 +4,8 @@ import PyASGIBridge
 extension TestClient {
     /// The request every public request method forwards to: one exchange, and the redirects it leads
     /// to when followed (301/302 turn a non-GET/HEAD into a GET without body, 303 turns anything but
-    /// HEAD into GET, 307/308 keep method and body).
+    /// HEAD into GET, 307/308 keep method and body). A streamed body is read once: a redirect that
+    /// would send it again is returned, not followed.
     func execute(
         _ request: ClientRequest,
         timeout: Duration?,
@@ -22,7 +23,9 @@ extension TestClient {
                     request: request.label
                 )
             }
-            request = Redirect.follow(response.status.code, to: location, from: request, client: configuration)
+            let next = Redirect.follow(response.status.code, to: location, from: request, client: configuration)
+            if next.body.chunks != nil { break }
+            request = next
             history.append(response)
             response = try await exchange(request, timeout: timeout)
         }
@@ -30,15 +33,10 @@ extension TestClient {
         return response
     }
 
-    /// One buffered exchange: the request's body is the app's first `receive()`, and the task is
-    /// resumed once, with the whole response, when the app call ends.
+    /// One buffered exchange: the app gets the request's body as ``withHTTPCall(_:mode:isolation:_:)``
+    /// sends it, and the task is resumed once, with the whole response, when the app call ends.
     private func exchange(_ request: ClientRequest, timeout: Duration?) async throws -> TestResponse {
-        try await withAppCall(
-            request.label,
-            mode: .buffered,
-            scope: { () throws(TestClientError) in try httpScope(request) },
-            inbound: [.httpRequest(body: request.body.bytes, moreBody: false)]
-        ) { call in
+        try await withHTTPCall(request, mode: .buffered) { call in
             let response = try await call.response(timeout: timeout ?? configuration.timeout)
             storeCookies(response.headers, request: request, scopePath: call.scope.path)
             return TestResponse(response, method: request.method, path: request.path, logs: call.logs.records)

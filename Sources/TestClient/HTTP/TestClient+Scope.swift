@@ -58,12 +58,13 @@ extension TestClient {
                 cookies.append("\(cookie.name)=\(cookie.value)")
             }
         }
-        for field in configuration.headers where !requestNames.contains(field.name) {
+        let defaults = self.headers
+        for field in defaults where !requestNames.contains(field.name) {
             try append(field, to: &fields, cookies: &cookies)
         }
         if let credentials = target.origin?.credentials ?? configuration.basicAuth,
             !requestNames.contains(.authorization),
-            configuration.headers[.authorization] == nil
+            defaults[.authorization] == nil
         {
             try append(
                 .basicAuthorization(user: credentials.user, password: credentials.password),
@@ -79,8 +80,12 @@ extension TestClient {
             if let contentType = body.contentType, !requestNames.contains(.contentType) {
                 fields.append(HeaderField("content-type", contentType))
             }
-            if !body.bytes.isEmpty, !requestNames.contains(.contentLength), !requestNames.contains(.transferEncoding) {
-                fields.append(HeaderField("content-length", String(body.bytes.count)))
+            if !requestNames.contains(.contentLength), !requestNames.contains(.transferEncoding) {
+                if body.chunks != nil {
+                    fields.append(HeaderField("transfer-encoding", "chunked"))
+                } else if !body.bytes.isEmpty {
+                    fields.append(HeaderField("content-length", String(body.bytes.count)))
+                }
             }
         }
         return fields

@@ -29,13 +29,52 @@ extension TestClient {
         _ handler: (StreamedResponse) async throws -> Result
     ) async throws -> Result {
         let request = ClientRequest(method, path, query: query, headers: headers, body: .raw(body))
+        return try await stream(request, timeout: timeout, handler)
+    }
+
+    /// Sends a request with a ``RequestBody`` (JSON, a form, a stream, …) and gives `handler` the
+    /// response as soon as its head arrives, as
+    /// ``stream(_:method:query:headers:body:timeout:isolation:_:)-(_,_,_,_,[UInt8]?,_,_,_)`` does.
+    ///
+    /// ```swift
+    /// try await client.stream("/chat", method: .post, body: .json(prompt)) { streamed in
+    ///     for try await event in streamed.events { print(event.data) }
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - path: The path, optionally with a query.
+    ///   - method: The method.
+    ///   - query: Pairs appended to the query string.
+    ///   - headers: Request headers.
+    ///   - body: The request body.
+    ///   - timeout: How long the head, and then each chunk, may take.
+    ///   - isolation: The actor `handler` runs on; the caller's, unless given.
+    ///   - handler: Reads the response.
+    /// - Returns: What `handler` returns.
+    /// - Throws: ``TestClientError`` as for a request, and what `handler` throws.
+    public func stream<Result>(
+        _ path: String,
+        method: HTTPRequest.Method = .get,
+        query: [(String, String)] = [],
+        headers: HTTPFields = [:],
+        body: RequestBody,
+        timeout: Duration? = nil,
+        isolation: isolated (any Actor)? = #isolation,
+        _ handler: (StreamedResponse) async throws -> Result
+    ) async throws -> Result {
+        let request = ClientRequest(method, path, query: query, headers: headers, body: body)
+        return try await stream(request, timeout: timeout, handler)
+    }
+
+    /// Both `stream` methods: the head, the handler, then the end of the app call.
+    private func stream<Result>(
+        _ request: ClientRequest,
+        timeout: Duration?,
+        isolation: isolated (any Actor)? = #isolation,
+        _ handler: (StreamedResponse) async throws -> Result
+    ) async throws -> Result {
         let timeout = timeout ?? configuration.timeout
-        return try await withAppCall(
-            request.label,
-            mode: .streaming,
-            scope: { () throws(TestClientError) in try httpScope(request) },
-            inbound: [.httpRequest(body: request.body.bytes, moreBody: false)]
-        ) { call in
+        return try await withHTTPCall(request, mode: .streaming) { call in
             let streamed = try await head(call, request, timeout: timeout)
             let result: Result
             do {

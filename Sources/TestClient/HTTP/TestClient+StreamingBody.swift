@@ -1,48 +1,32 @@
-public import HTTPTypes
 import PyASGIBridge
 
 extension TestClient {
-    /// Sends a request whose body comes from an `AsyncSequence` of chunks: one `http.request`
-    /// message per chunk with `more_body`, each pulled only when the app calls `receive()` for it
-    /// (back-pressure, never drained up front). `Transfer-Encoding: chunked` is sent unless
-    /// `headers` has a `Content-Length`.
+    /// Opens the app call of an HTTP request (through ``withAppCall(_:mode:scope:inbound:isolation:_:)``)
+    /// and sends the app the request's body: a body given whole is its first `receive()`; a
+    /// streamed one is pulled a chunk each time the app asks, by a task of its own.
     /// - Parameters:
-    ///   - method: The method.
-    ///   - path: The path, optionally with a query.
-    ///   - query: Pairs appended to the query string.
-    ///   - headers: Request headers.
-    ///   - body: The chunks.
-    ///   - timeout: How long the app may take.
-    /// - Returns: The whole response.
-    /// - Throws: As ``request(_:_:query:headers:body:timeout:followRedirects:)``; an error of the
-    ///   sequence fails the request.
-    @discardableResult
-    public func request<Chunks: AsyncSequence & Sendable>(
-        _ method: HTTPRequest.Method,
-        _ path: String,
-        query: [(String, String)] = [],
-        headers: HTTPFields = [:],
-        streaming body: Chunks,
-        timeout: Duration? = nil
-    ) async throws -> TestResponse where Chunks.Element == [UInt8] {
-        var headers = headers
-        if headers[.contentLength] == nil, headers[.transferEncoding] == nil {
-            headers[.transferEncoding] = "chunked"
-        }
-        let request = ClientRequest(method, path, query: query, headers: headers)
+    ///   - request: The request.
+    ///   - mode: Buffered (a whole response) or streaming (message by message).
+    ///   - isolation: The actor `body` runs on.
+    ///   - body: Drives the call.
+    func withHTTPCall<Result>(
+        _ request: ClientRequest,
+        mode: AppCall.Mode,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (AppCall) async throws -> Result
+    ) async throws -> Result {
+        let chunks = request.body.chunks
         return try await withAppCall(
             request.label,
-            mode: .buffered,
+            mode: mode,
             scope: { () throws(TestClientError) in try httpScope(request) },
-            inbound: []
+            inbound: chunks == nil ? [.httpRequest(body: request.body.bytes, moreBody: false)] : []
         ) { call in
             // Not a child task: a sequence that ignores cancellation must not hold up the response
             // or its timeout. It is cancelled, not awaited; what it produces later goes nowhere.
-            let producer = Task { await Self.feed(call, from: body) }
-            defer { producer.cancel() }
-            let response = try await call.response(timeout: timeout ?? configuration.timeout)
-            storeCookies(response.headers, request: request, scopePath: call.scope.path)
-            return TestResponse(response, method: method, path: path, logs: call.logs.records)
+            let producer = chunks.map { chunks in Task { await Self.feed(call, from: chunks) } }
+            defer { producer?.cancel() }
+            return try await body(call)
         }
     }
 

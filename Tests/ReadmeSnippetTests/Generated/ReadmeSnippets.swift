@@ -39,6 +39,38 @@ final class QuickstartTests: XCTestCase {
     }
 }
 
+// README.md, 'Your own service', block 1: its declarations, compiled, not run.
+@Suite(.disabled("README snippets are compiled, not run"))
+struct ReadmeYourOwnService1 {
+    func serviceConfiguration() -> TestClientConfiguration {
+        // This file is work/ServiceTests/Tests/ServiceTests/ServiceTests.swift: four levels up is work/.
+        var service = URL(filePath: #filePath)
+        for _ in 0..<4 { service.deleteLastPathComponent() }
+        service.append(path: "service")
+        var configuration = TestClientConfiguration()
+        configuration.pythonPath = [service.path]                                 // `app.main` imports from here
+        configuration.virtualEnvironment = service.appending(path: ".venv").path  // with its packages
+        return configuration
+    }
+
+    @Test func health() async throws {
+        try await withTestClient(app: "app.main:app", configuration: serviceConfiguration()) { client in
+            let response = try await client.get("/health")
+            #expect(response.status == .ok)
+        }
+    }
+}
+
+// README.md, 'Your own service', block 3: its statements, compiled, not run.
+extension ReadmeContext {
+    func snippetYourOwnService3() async throws {
+        try await withTestClient(app: "app.main:app") { client in
+            let response = try await client.get("/")
+            #expect(response.status == .ok)
+        }
+    }
+}
+
 // README.md, 'Recipes', block 1: its statements, compiled, not run.
 extension ReadmeContext {
     func snippetRecipes1() async throws {
@@ -51,16 +83,21 @@ extension ReadmeContext {
         try await client.get("/search?q=a+b", query: [("page", "2")], headers: [.accept: "application/json"])
         try await client.get("https://api.example.com:8443/items/café")
 
-        // Forms, raw bytes, multipart.
+        // Forms, raw bytes, multipart: every verb takes each, and query, headers, timeout, followRedirects.
         try await client.post("/login", form: [("user", "ana"), ("pw", "s3cret")])
         try await client.put("/raw", body: Array("bytes".utf8))
         try await client.post("/upload", multipart: [
             .field(name: "title", value: "café"),
             .file(name: "file", filename: "a.txt", contentType: "text/plain", data: Array("hi".utf8)),
         ])
+        // Or the one value they all become: .empty, .bytes, .json(_, encoder:), .form, .multipart, .stream.
+        try await client.request(.patch, "/items/1", body: .json(item, encoder: JSONEncoder()), timeout: .seconds(5))
 
-        // Cookies: set by responses, sent back by RFC 6265 rules; readable and settable.
-        client.cookies.set("theme", "dark", domain: "testserver")
+        // Default headers, set once logged in (per-call headers win).
+        client.headers[.authorization] = "Bearer t"
+
+        // Cookies: set by responses, sent back by RFC 6265 rules; read and set by name for the client's host.
+        if client.cookies["theme"] == nil { client.cookies["theme"] = "dark" }
 
         // Redirects: followed by default (303 → GET, 307/308 keep method and body), with history.
         let response = try await client.post("/foo", json: item)    // FastAPI's 307 to /foo/ keeps POST
@@ -70,7 +107,12 @@ extension ReadmeContext {
         try await client.stream("/events") { streamed in
             for try await chunk in streamed.body { if done(chunk) { break } }
         }
-        try await client.request(.post, "/ingest", streaming: chunks)  // any AsyncSequence of [UInt8]
+        try await client.request(.post, "/ingest", body: .stream(chunks))  // any AsyncSequence of [UInt8]
+
+        // Server-sent events (sse-starlette, token streams): parsed as browsers do, event by event.
+        try await client.stream("/chat", method: .post, body: .json(item)) { streamed in
+            for try await event in streamed.events where event.event == "token" { print(event.data, event.id ?? "") }
+        }
 
         // WebSockets.
         try await client.websocket("/ws", subprotocols: ["chat"]) { ws in
