@@ -9,7 +9,7 @@ enum JSONRenderer {
     static func render(
         _ response: TestResponse,
         request: RequestPlan?,
-        events: [EventStreamParser.Event]? = nil
+        events: [ServerSentEvent]? = nil
     ) -> String {
         var object = headObject(response, request: request)
         body(response.body, contentType: response.headers[.contentType], into: &object)
@@ -29,7 +29,7 @@ enum JSONRenderer {
     }
 
     /// One event of an event stream, as a line.
-    static func line(_ event: EventStreamParser.Event) -> String {
+    static func line(_ event: ServerSentEvent) -> String {
         var object = eventObject(event)
         object["type"] = "event"
         return line(object) + "\n"
@@ -42,7 +42,7 @@ enum JSONRenderer {
         return line(object) + "\n"
     }
 
-    private static func eventObject(_ event: EventStreamParser.Event) -> [String: Any] {
+    private static func eventObject(_ event: ServerSentEvent) -> [String: Any] {
         var object: [String: Any] = ["event": event.event, "data": event.data]
         if let id = event.id { object["id"] = id }
         if let retry = event.retry { object["retry"] = retry }

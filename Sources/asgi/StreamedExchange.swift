@@ -69,11 +69,11 @@ struct StreamedExchange: Sendable {
         } else {
             StandardOutput.write(renderer.response(head, afterRequest: style.showsRequest))
         }
-        var parser = EventStreamParser()
+        var parser = ServerSentEventParser()
         var lastByte: UInt8?
         let end = try await read(streamed, lenient: true) { chunk in
             if json, eventStream {
-                for event in parser.feed(chunk) { StandardOutput.write(JSONRenderer.line(event)) }
+                for event in parser.parse(chunk) { StandardOutput.write(JSONRenderer.line(event)) }
             } else if json {
                 StandardOutput.write(JSONRenderer.chunk(chunk, contentType: streamed.headers[.contentType]))
             } else if style.parts.contains("b") {
@@ -107,10 +107,10 @@ struct StreamedExchange: Sendable {
         let gathered = response(streamed, body: body)
         state.withLock { $0.head = gathered }
         if json {
-            var events: [EventStreamParser.Event]?
+            var events: [ServerSentEvent]?
             if eventStream {
-                var parser = EventStreamParser()
-                events = parser.feed(body)
+                var parser = ServerSentEventParser()
+                events = parser.parse(body)
             }
             StandardOutput.write(
                 JSONRenderer.render(gathered, request: style.showsRequest ? plan : nil, events: events)
