@@ -23,14 +23,7 @@ extension TestClient {
         let call: AppCall
         do {
             let scope = try scope()
-            let options = AppCallOptions(
-                mode: mode,
-                raiseAppExceptions: configuration.raiseAppExceptions,
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames,
-                logLevel: configuration.logLevel?.value,
-                echoPrefix: configuration.echoAppLogs ? TestScope.currentName ?? label : nil,
-                clientLogs: logSink
-            )
+            let options = callOptions(mode, label: label)
             call = try calls.open(label) {
                 runtime.open(app: loadedApp, scope: scope, inbound: inbound, options: options)
             }
@@ -46,6 +39,12 @@ extension TestClient {
         } catch {
             throw TestClientError.from(error, request: label, logs: call.logs)
         }
+    }
+
+    /// How this client's calls run: the configuration's switches, and where the app's records go
+    /// (this client's log, echoed after the running test's name, else `label`).
+    func callOptions(_ mode: AppCall.Mode, label: String) -> AppCallOptions {
+        configuration.callOptions(mode, label: label, logs: logSink)
     }
 
     /// Runs `body` (a test's stream or websocket closure) marked as inside `call`, so that `close()`
@@ -71,5 +70,20 @@ extension TestClient {
                 requestPath: scopePath
             )
         }
+    }
+}
+
+extension TestClientConfiguration {
+    /// See ``TestClient/callOptions(_:label:)``; `logs` receives the records.
+    func callOptions(_ mode: AppCall.Mode, label: String, logs: LogSink) -> AppCallOptions {
+        var options = AppCallOptions(
+            mode: mode,
+            raiseAppExceptions: raiseAppExceptions,
+            requireLowercaseHeaderNames: requireLowercaseHeaderNames
+        )
+        options.logLevel = logLevel?.value
+        options.echoPrefix = echoAppLogs ? TestScope.currentName ?? label : nil
+        options.clientLogs = logs
+        return options
     }
 }

@@ -103,18 +103,17 @@ public final class TestClient: Sendable {
             return
         }
         do {
-            let options = AppCallOptions(
-                mode: .streaming,
-                logLevel: configuration.logLevel?.value,
-                echoPrefix: configuration.echoAppLogs ? "\(TestScope.currentName ?? app) lifespan" : nil
-            )
-            (lifespanSupported, lifespanLogs) = try await AppLifecycles.shared.join(
-                loadedApp,
+            // The lifespan's records go to its own log, shared by the app's clients (see `logs`).
+            var options = configuration.callOptions(.streaming, label: "\(app) lifespan", logs: LogSink())
+            options.echoPrefix = options.echoPrefix.map { _ in "\(TestScope.currentName ?? app) lifespan" }
+            options.raiseAppExceptions = true
+            let settings = LifespanRunner.Settings(
                 runtime: runtime,
                 mode: configuration.lifespan,
                 timeout: configuration.lifespanTimeout,
                 options: options
             )
+            (lifespanSupported, lifespanLogs) = try await AppLifecycles.shared.join(loadedApp, settings)
         } catch {
             runtime.releaseApp(loadedApp)
             throw TestClientError.from(error, request: "lifespan startup")

@@ -5,6 +5,12 @@ internal import CPython
 enum Callbacks {
     private typealias Fast = @convention(c) (PyPointer?, UnsafePointer<PyPointer?>?, Py_ssize_t) -> PyPointer?
 
+    /// A METH_FASTCALL function. Such functions have `Fast`'s signature, not PyCFunction's; CPython
+    /// casts the pointer back by the flag, as C extensions do with `(PyCFunction)(void(*)(void))f`.
+    private static func defineFast(_ name: StaticString, _ function: Fast) -> UnsafeMutablePointer<PyMethodDef> {
+        define(name, flags: shim_METH_FASTCALL(), unsafeBitCast(function, to: PyCFunction.self))
+    }
+
     static func define(
         _ name: StaticString,
         flags: Int32,
@@ -78,62 +84,39 @@ enum Callbacks {
     )
 
     // See `waitForWork`. Called by the glue's `run_app` as report(exception, result, cancelled).
-    nonisolated(unsafe) static let report = define(
-        "report",
-        flags: shim_METH_FASTCALL(),
-        // METH_FASTCALL functions have this signature, not PyCFunction's; CPython casts the pointer
-        // back by the flag, as C extensions do with `(PyCFunction)(void(*)(void))f`.
-        unsafeBitCast(
-            {
-                (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
-                guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1],
-                    let cancelled = arguments[2]
-                else {
-                    shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
-                    return nil
-                }
-                object(capsule, as: LoopAppCall.self).finished(
-                    exception: Py_IsNone(exception) != 0 ? nil : exception,
-                    result: result,
-                    cancelled: PyObject_IsTrue(cancelled) == 1
-                )
-                return Py_NewRef(shim_None())
-            } as Fast,
-            to: PyCFunction.self
+    nonisolated(unsafe) static let report = defineFast("report") { capsule, arguments, count in
+        guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1],
+            let cancelled = arguments[2]
+        else {
+            shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
+            return nil
+        }
+        object(capsule, as: LoopAppCall.self).finished(
+            exception: Py_IsNone(exception) != 0 ? nil : exception,
+            result: result,
+            cancelled: PyObject_IsTrue(cancelled) == 1
         )
-    )
+        return Py_NewRef(shim_None())
+    }
 
     // See `waitForWork`. Called by the glue as capture(level, logger, message, exception, echo)
     // for what the app logs, prints or warns during a call, on whichever thread the app does it
     // (holding the GIL): it touches only the call's Swift half, which is `Sendable`.
-    nonisolated(unsafe) static let capture = define(
-        "capture",
-        flags: shim_METH_FASTCALL(),
-        unsafeBitCast(
-            {
-                (capsule: PyPointer?, arguments: UnsafePointer<PyPointer?>?, count: Py_ssize_t) -> PyPointer? in
-                guard count == 5, let arguments, let level = arguments[0].flatMap(Py.swiftString),
-                    let logger = arguments[1].flatMap(Py.swiftString),
-                    let message = arguments[2].flatMap(Py.swiftString), let exception = arguments[3],
-                    let echo = arguments[4]
-                else {
-                    shim_Err_SetString(shim_Exc_TypeError(), "capture(level, logger, message, exception, echo)")
-                    return nil
-                }
-                object(capsule, as: LoopAppCall.self).call.captured(
-                    LogEntry(
-                        level: level,
-                        logger: logger,
-                        message: message,
-                        exception: Py_IsNone(exception) != 0 ? nil : Py.swiftString(exception)
-                    ),
-                    echo: PyObject_IsTrue(echo) == 1
-                )
-                return Py_NewRef(shim_None())
-            } as Fast,
-            to: PyCFunction.self
+    nonisolated(unsafe) static let capture = defineFast("capture") { capsule, arguments, count in
+        guard count == 5, let arguments, let level = arguments[0].flatMap(Py.swiftString),
+            let logger = arguments[1].flatMap(Py.swiftString), let message = arguments[2].flatMap(Py.swiftString),
+            let exception = arguments[3], let echo = arguments[4]
+        else {
+            shim_Err_SetString(shim_Exc_TypeError(), "capture(level, logger, message, exception, echo)")
+            return nil
+        }
+        let text = Py_IsNone(exception) != 0 ? nil : Py.swiftString(exception)
+        object(capsule, as: LoopAppCall.self).call.captured(
+            LogEntry(level: level, logger: logger, message: message, exception: text),
+            echo: PyObject_IsTrue(echo) == 1
         )
-    )
+        return Py_NewRef(shim_None())
+    }
 
     // See `waitForWork`. Called on the loop thread (through `call_soon_threadsafe`) by an import
     // that ran on a helper thread, with `(app, is_asgi2)` or the exception it raised.

@@ -9,26 +9,16 @@ package struct AppCallOptions: Sendable {
     package var requireLowercaseHeaderNames: Bool
     /// Records below this Python level (10 DEBUG … 50 CRITICAL) are not captured; nil keeps what
     /// the app's loggers let through.
-    package var logLevel: Int?
+    package var logLevel: Int? = nil
     /// What the app logs during the call is echoed to stderr after this prefix (the test, or the
     /// call); nil: not echoed.
-    package var echoPrefix: String?
+    package var echoPrefix: String? = nil
     /// Also receives every record of the call (the client's records).
-    package var clientLogs: LogSink?
+    package var clientLogs: LogSink? = nil
 
-    package init(
-        mode: AppCall.Mode,
-        raiseAppExceptions: Bool = true,
-        requireLowercaseHeaderNames: Bool = false,
-        logLevel: Int? = nil,
-        echoPrefix: String? = nil,
-        clientLogs: LogSink? = nil
-    ) {
+    package init(mode: AppCall.Mode, raiseAppExceptions: Bool = true, requireLowercaseHeaderNames: Bool = false) {
         self.mode = mode
         self.raiseAppExceptions = raiseAppExceptions
         self.requireLowercaseHeaderNames = requireLowercaseHeaderNames
-        self.logLevel = logLevel
-        self.echoPrefix = echoPrefix
-        self.clientLogs = clientLogs
     }
 }

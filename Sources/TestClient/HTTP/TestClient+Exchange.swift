@@ -72,11 +72,7 @@ extension TestClient {
         let call: AppCall
         do {
             let scope = try httpScope(request)
-            let options = AppCallOptions(
-                mode: .streaming,
-                raiseAppExceptions: configuration.raiseAppExceptions,
-                requireLowercaseHeaderNames: configuration.requireLowercaseHeaderNames
-            )
+            let options = callOptions(.streaming, label: request.label)
             call = try calls.open(request.label) {
                 runtime.open(
                     app: loadedApp,

@@ -50,17 +50,12 @@ final class AppLifecycles: Sendable {
     /// supports lifespan, and where its lifespan call's records go. The client's mode, timeout and
     /// call options apply when it runs startup; a `.on` client joining a lifecycle that found
     /// lifespan unsupported fails as `.on` would.
-    func join(
-        _ app: LoadedAppID,
-        runtime: PythonRuntime,
-        mode: LifespanMode,
-        timeout: Duration,
-        options: AppCallOptions
-    ) async throws -> (supported: Bool, logs: LogSink?) {
+    func join(_ app: LoadedAppID, _ settings: LifespanRunner.Settings) async throws -> (supported: Bool, logs: LogSink?)
+    {
         while true {
-            switch await turn(app, mode: mode) {
+            switch await turn(app, mode: settings.mode) {
             case .start:
-                return try await start(app, runtime: runtime, mode: mode, timeout: timeout, options: options)
+                return try await start(app, settings)
             case .joined(let supported, let logs):
                 return (supported, logs)
             case .failed(let failure):
@@ -145,23 +140,15 @@ final class AppLifecycles: Sendable {
 
     private func start(
         _ app: LoadedAppID,
-        runtime: PythonRuntime,
-        mode: LifespanMode,
-        timeout: Duration,
-        options: AppCallOptions
+        _ settings: LifespanRunner.Settings
     ) async throws -> (supported: Bool, logs: LogSink?) {
         let logs = LogSink()
-        var options = options
-        options.clientLogs = logs
+        var settings = settings
+        settings.options.clientLogs = logs
+        let mode = settings.mode
         let startup: LifespanRunner.Startup
         do {
-            startup = try await LifespanRunner.start(
-                runtime: runtime,
-                app: app,
-                mode: mode,
-                timeout: timeout,
-                options: options
-            )
+            startup = try await LifespanRunner.start(app, settings)
         } catch {
             // Waiting clients share the failure; a cancelled starter only lets them try again.
             let failure = error as? BridgeFailure ?? .connectionClosed(reason: "\(error)")

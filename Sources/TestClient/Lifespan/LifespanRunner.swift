@@ -18,23 +18,27 @@ struct LifespanRunner: Sendable {
         case unsupported(reason: String)
     }
 
+    /// How a client would run startup, should it be the first of its app: its runtime, mode,
+    /// timeout, and the lifespan call's options.
+    struct Settings: Sendable {
+        var runtime: PythonRuntime
+        var mode: LifespanMode
+        var timeout: Duration
+        var options: AppCallOptions
+    }
+
     private let call: AppCall
     private let timeout: Duration
 
     /// Runs startup. An app that does not support lifespan is `.unsupported` in any mode: the caller
     /// decides what that means for a client in `.on` mode.
-    static func start(
-        runtime: PythonRuntime,
-        app: LoadedAppID,
-        mode: LifespanMode,
-        timeout: Duration,
-        options: AppCallOptions
-    ) async throws -> Startup {
-        let call = runtime.open(
+    static func start(_ app: LoadedAppID, _ settings: Settings) async throws -> Startup {
+        let (mode, timeout) = (settings.mode, settings.timeout)
+        let call = settings.runtime.open(
             app: app,
             scope: ConnectionScope(kind: .lifespan, specVersion: "2.0"),
             inbound: [.lifespanStartup],
-            options: options
+            options: settings.options
         )
         do {
             switch try await call.nextEvent(timeout: timeout, waitingFor: "lifespan.startup.complete") {
