@@ -72,6 +72,9 @@ enum GlueModule {
             the threads it hands work to, which all copy the task's context) goes to `capture`."""
             current = [capture, level, None]
             _current_call.set(current)
+            if level is not None and level < _root_logger.level:
+                # Something (an app's logging config) raised the root level since the client opened.
+                lower_root_level(level)
             try:
                 if is_asgi2:
                     result = await app(scope)(receive, send)
@@ -100,6 +103,7 @@ enum GlueModule {
         # the level it was lowered to: calls of other clients keep the baseline.
         _root_baseline = None
         _root_lowered = None
+        _root_logger = logging.getLogger()
 
 
         def _threshold(level):
