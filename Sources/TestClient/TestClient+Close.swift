@@ -8,8 +8,8 @@ extension TestClient {
     /// client of that app object.
     ///
     /// Concurrent calls all wait for the same outcome; once closed, closing again does nothing. Called
-    /// from inside a ``stream(_:method:query:headers:body:timeout:isolation:_:)-(_,_,_,_,[UInt8]?,_,_,_)`` or
-    /// ``websocket(_:query:subprotocols:headers:timeout:isolation:_:)`` closure of this client, it
+    /// from inside a ``stream(_:method:query:headers:body:timeout:isolation:fileID:line:_:)-(_,_,_,_,[UInt8]?,_,_,_,_,_)`` or
+    /// ``websocket(_:query:subprotocols:headers:timeout:isolation:fileID:line:_:)`` closure of this client, it
     /// ends that call first (as leaving the closure would), then waits for the others.
     /// - Throws: ``TestClientError`` when lifespan shutdown fails or times out (thrown by the
     ///   `close()` that ran it: under parallel tests, that of whichever client closed last).

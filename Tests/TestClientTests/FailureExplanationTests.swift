@@ -70,4 +70,41 @@ struct FailureExplanationTests {
             #expect(kind?.code == .unexpectedStatus)
         }
     }
+
+    /// Each request, stream and websocket call says where the test made it (issue 19, 4).
+    @Test func errorsNameTheLineOfTheCall() async throws {
+        try await withTestClient(app: AppLogTests.app) { client in
+            let file = "FailureExplanationTests.swift"
+            let getLine = #line + 1
+            let get = await #expect(throws: TestClientError.self) {
+                try await client.get("/boom", query: [("tag", "x")])
+            }
+            #expect(get?.location == "\(file):\(getLine)")
+            #expect(get?.request == "GET /boom")
+            #expect(
+                get?.description.hasPrefix("TestClientError.appException (GET /boom (\(file):\(getLine))): ") == true
+            )
+
+            let postLine = #line + 1
+            let post = await #expect(throws: TestClientError.self) {
+                try await client.post("/boom", json: [1], form: [])
+            }
+            #expect(post?.code == .invalidRequest)
+            #expect(post?.location == "\(file):\(postLine)")
+
+            let streamLine = #line + 1
+            let stream = await #expect(throws: TestClientError.self) {
+                try await client.stream("/boom?tag=y") { s in for try await _ in s.body {} }
+            }
+            #expect(stream?.location == "\(file):\(streamLine)")
+
+            let socketLine = #line + 1
+            let socket = await #expect(throws: TestClientError.self) { try await client.websocket("/nowhere") { _ in } }
+            #expect(socket?.location == "\(file):\(socketLine)", "\(String(describing: socket))")
+
+            let rawLine = #line + 1
+            let raw = await #expect(throws: TestClientError.self) { try await client.request(method: "G E T", "/") }
+            #expect(raw?.location == "\(file):\(rawLine)")
+        }
+    }
 }

@@ -21,44 +21,64 @@ struct RequestSurfaceTests {
         var primitive: Primitive
     }
 
+    /// A verb's methods as referenced by name, which spells out the caller's `fileID` and `line`.
+    typealias LabelledAt = (
+        String, [(String, String)], HTTPFields, [UInt8]?, (any Encodable & Sendable)?, JSONEncoder,
+        [(String, String)]?, [MultipartPart]?, Duration?, Bool?, String, Int
+    ) async throws -> TestResponse
+    typealias PrimitiveAt = (String, [(String, String)], HTTPFields, RequestBody, Duration?, Bool?, String, Int)
+        async throws -> TestResponse
+
+    static func verb(
+        _ method: HTTPRequest.Method,
+        _ labelled: @escaping LabelledAt,
+        _ primitive: @escaping PrimitiveAt
+    ) -> Verb {
+        Verb(
+            method: method,
+            labelled: { try await labelled($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, #fileID, #line) },
+            primitive: { try await primitive($0, $1, $2, $3, $4, $5, #fileID, #line) }
+        )
+    }
+
     /// The table: each shortcut, and `request` with a method of its own.
     static func verbs(_ client: TestClient) -> [Verb] {
         let propfind = HTTPRequest.Method("PROPFIND")!
         return [
-            Verb(
-                method: .get,
-                labelled: client.get(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.get(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .get,
+                client.get(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.get(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
-            Verb(
-                method: .head,
-                labelled: client.head(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.head(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .head,
+                client.head(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.head(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
-            Verb(
-                method: .options,
-                labelled: client.options(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.options(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .options,
+                client.options(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.options(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
-            Verb(
-                method: .post,
-                labelled: client.post(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.post(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .post,
+                client.post(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.post(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
-            Verb(
-                method: .put,
-                labelled: client.put(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.put(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .put,
+                client.put(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.put(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
-            Verb(
-                method: .patch,
-                labelled: client.patch(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.patch(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .patch,
+                client.patch(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.patch(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
-            Verb(
-                method: .delete,
-                labelled: client.delete(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:),
-                primitive: client.delete(_:query:headers:body:timeout:followRedirects:)
+            verb(
+                .delete,
+                client.delete(_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:),
+                client.delete(_:query:headers:body:timeout:followRedirects:fileID:line:)
             ),
             Verb(
                 method: propfind,

@@ -15,6 +15,7 @@ enum GlueModule {
         import selectors
         import sys
         import threading
+        import time
         import traceback
         import warnings
 
@@ -329,14 +330,26 @@ enum GlueModule {
             def work():
                 asyncio.events._set_running_loop(loop)
                 try:
-                    outcome = load_app(spec)
-                except BaseException as exc:  # noqa: B036
-                    outcome = exc
+                    outcome = _load_retrying(spec)
                 finally:
                     asyncio.events._set_running_loop(None)
                 loop.call_soon_threadsafe(done, outcome)
 
             threading.Thread(target=work, name="asgi-import " + spec, daemon=True).start()
+
+
+        def _load_retrying(spec):
+            """load_app(spec), or the exception it raised. Imports on two threads at once can make
+            Python's per-module import locks detect a cycle between them (`_DeadlockError`, with
+            shared dependencies such as starlette); the thread that detects it has released its
+            locks, so importing again then goes through."""
+            for attempt in range(8):
+                try:
+                    return load_app(spec)
+                except BaseException as exc:  # noqa: B036
+                    if type(exc).__name__ != "_DeadlockError" or attempt == 7:
+                        return exc
+                time.sleep(0.005 * (attempt + 1))
 
 
         def _utf8_safe(text):

@@ -96,6 +96,8 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
     /// What to act on, when one line of ``message`` is not enough: for
     /// ``TestClientError/Code/moduleNotFound``, the `sys.path` searched and how to extend it.
     public let details: String?
+    /// Where the test made the failing call (`ServiceTests.swift:42`), when it is known.
+    public internal(set) var location: String?
     /// What the app logged, printed or warned during the failing call.
     public internal(set) var logs: [AppLogRecord] = []
     /// The response the failure concerns (``Code/decodingFailed``, ``Code/unexpectedStatus``).
@@ -132,7 +134,12 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
     /// is in ``pythonException``); the response concerned; the call's last 20 log records.
     public var description: String {
         var text = "TestClientError.\(code)"
-        if let request { text += " (\(request))" }
+        switch (request, location) {
+        case (let request?, let location?): text += " (\(request) (\(location)))"
+        case (let request?, nil): text += " (\(request))"
+        case (nil, let location?): text += " (\(location))"
+        case (nil, nil): break
+        }
         text += ": \(message)"
         if let details { text += "\n\(details)" }
         if let pythonException, !pythonException.traceback.isEmpty {
@@ -172,6 +179,7 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
             details: details
         )
         labelled.logs = logs
+        labelled.location = location
         labelled.response = response
         labelled.decodingError = decodingError
         return labelled

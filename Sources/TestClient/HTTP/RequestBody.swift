@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A request body and the `Content-Type` it implies: the one value every way of sending a request
-/// builds and hands to ``TestClient/request(_:_:query:headers:body:timeout:followRedirects:)``.
+/// builds and hands to ``TestClient/request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
 ///
 /// ```swift
 /// try await client.post("/items", body: .json(item, encoder: encoder))

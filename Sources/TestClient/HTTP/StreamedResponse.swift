@@ -2,7 +2,7 @@ public import HTTPTypes
 import PyASGIBridge
 
 /// A response whose head has arrived and whose body is read as it comes, from
-/// ``TestClient/stream(_:method:query:headers:body:timeout:isolation:_:)-(_,_,_,_,[UInt8]?,_,_,_)``.
+/// ``TestClient/stream(_:method:query:headers:body:timeout:isolation:fileID:line:_:)-(_,_,_,_,[UInt8]?,_,_,_,_,_)``.
 ///
 /// ```swift
 /// try await client.stream("/events") { streamed in

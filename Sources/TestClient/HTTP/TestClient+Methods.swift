@@ -22,6 +22,8 @@ extension TestClient {
     ///   - body: The body.
     ///   - timeout: How long the app may take; the client's default when nil.
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
+    ///   - fileID: Where the call is made, as its errors name it; the caller's.
+    ///   - line: See `fileID`.
     /// - Returns: The response.
     /// - Throws: ``TestClientError`` for a bad request, an app exception, a protocol violation or a
     ///   timeout; `CancellationError` when the task is cancelled.
@@ -33,10 +35,13 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
-        let request = ClientRequest(method, path, query: query, headers: headers, body: body)
-        return try await execute(request, timeout: timeout, followRedirects: followRedirects)
+        let site = CallSite(fileID: fileID, line: line)
+        let request = ClientRequest(method, path, query: query, headers: headers, body: body, site: site)
+        return try await site.attach { try await execute(request, timeout: timeout, followRedirects: followRedirects) }
     }
 
     /// Sends a request with any method, its body given as bytes, JSON, a form or multipart parts
@@ -57,9 +62,11 @@ extension TestClient {
     ///   - multipart: Fields and files, `multipart/form-data`.
     ///   - timeout: How long the app may take; the client's default when nil.
     ///   - followRedirects: Whether to follow redirects; the client's default when nil.
+    ///   - fileID: Where the call is made, as its errors name it; the caller's.
+    ///   - line: See `fileID`.
     /// - Returns: The response.
     /// - Throws: ``TestClientError/Code/invalidRequest`` when more than one body is given, `EncodingError`
-    ///   when `json` cannot be encoded, else as ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    ///   when `json` cannot be encoded, else as ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func request(
         _ method: HTTPRequest.Method,
@@ -72,10 +79,14 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         let label = "\(method.rawValue) \(path)"
-        let body = try RequestBody.one(of: body, json: json, encoder: encoder, form: form, multipart: multipart, label)
+        let body = try await CallSite(fileID: fileID, line: line).attach {
+            try RequestBody.one(of: body, json: json, encoder: encoder, form: form, multipart: multipart, label)
+        }
         return try await request(
             method,
             path,
@@ -83,12 +94,14 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `GET` with a ``RequestBody``. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func get(
         _ path: String,
@@ -96,7 +109,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .get,
@@ -105,13 +120,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `GET`, with a body given as bytes, JSON, a form or multipart parts (at most one).
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func get(
         _ path: String,
@@ -123,7 +140,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .get,
@@ -136,12 +155,14 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `HEAD` with a ``RequestBody``. The response has no body. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func head(
         _ path: String,
@@ -149,7 +170,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .head,
@@ -158,13 +181,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `HEAD`, with a body given as bytes, JSON, a form or multipart parts (at most one). The response has no body.
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func head(
         _ path: String,
@@ -176,7 +201,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .head,
@@ -189,12 +216,14 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `OPTIONS` with a ``RequestBody``. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func options(
         _ path: String,
@@ -202,7 +231,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .options,
@@ -211,13 +242,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `OPTIONS`, with a body given as bytes, JSON, a form or multipart parts (at most one).
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func options(
         _ path: String,
@@ -229,7 +262,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .options,
@@ -242,12 +277,14 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `POST` with a ``RequestBody``. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func post(
         _ path: String,
@@ -255,7 +292,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .post,
@@ -264,13 +303,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `POST`, with a body given as bytes, JSON, a form or multipart parts (at most one).
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func post(
         _ path: String,
@@ -282,7 +323,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .post,
@@ -295,12 +338,14 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `PUT` with a ``RequestBody``. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func put(
         _ path: String,
@@ -308,7 +353,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .put,
@@ -317,13 +364,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `PUT`, with a body given as bytes, JSON, a form or multipart parts (at most one).
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func put(
         _ path: String,
@@ -335,7 +384,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .put,
@@ -348,12 +399,14 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `PATCH` with a ``RequestBody``. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func patch(
         _ path: String,
@@ -361,7 +414,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .patch,
@@ -370,13 +425,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `PATCH`, with a body given as bytes, JSON, a form or multipart parts (at most one).
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func patch(
         _ path: String,
@@ -388,7 +445,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .patch,
@@ -401,12 +460,14 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `DELETE` with a ``RequestBody``. The parameters are those of
-    /// ``request(_:_:query:headers:body:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func delete(
         _ path: String,
@@ -414,7 +475,9 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: RequestBody,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .delete,
@@ -423,13 +486,15 @@ extension TestClient {
             headers: headers,
             body: body,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 
     /// Sends `DELETE`, with a body given as bytes, JSON, a form or multipart parts (at most one).
     /// The parameters are those of
-    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:)``.
+    /// ``request(_:_:query:headers:body:json:encoder:form:multipart:timeout:followRedirects:fileID:line:)``.
     @discardableResult
     public func delete(
         _ path: String,
@@ -441,7 +506,9 @@ extension TestClient {
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
-        followRedirects: Bool? = nil
+        followRedirects: Bool? = nil,
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> TestResponse {
         try await request(
             .delete,
@@ -454,7 +521,9 @@ extension TestClient {
             form: form,
             multipart: multipart,
             timeout: timeout,
-            followRedirects: followRedirects
+            followRedirects: followRedirects,
+            fileID: fileID,
+            line: line
         )
     }
 }

@@ -15,6 +15,8 @@ extension TestClient {
     ///   - body: The request body bytes.
     ///   - timeout: How long the head, and then each chunk, may take.
     ///   - isolation: The actor `handler` runs on; the caller's, unless given.
+    ///   - fileID: Where the call is made, as its errors name it; the caller's.
+    ///   - line: See `fileID`.
     ///   - handler: Reads the response.
     /// - Returns: What `handler` returns.
     /// - Throws: ``TestClientError`` as for a request, and what `handler` throws.
@@ -26,15 +28,24 @@ extension TestClient {
         body: [UInt8]? = nil,
         timeout: Duration? = nil,
         isolation: isolated (any Actor)? = #isolation,
+        fileID: String = #fileID,
+        line: Int = #line,
         _ handler: (StreamedResponse) async throws -> Result
     ) async throws -> Result {
-        let request = ClientRequest(method, path, query: query, headers: headers, body: .raw(body))
+        let request = ClientRequest(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: .raw(body),
+            site: CallSite(fileID: fileID, line: line)
+        )
         return try await stream(request, timeout: timeout, handler)
     }
 
     /// Sends a request with a ``RequestBody`` (JSON, a form, a stream, …) and gives `handler` the
     /// response as soon as its head arrives, as
-    /// ``stream(_:method:query:headers:body:timeout:isolation:_:)-(_,_,_,_,[UInt8]?,_,_,_)`` does.
+    /// ``stream(_:method:query:headers:body:timeout:isolation:fileID:line:_:)-(_,_,_,_,[UInt8]?,_,_,_,_,_)`` does.
     ///
     /// ```swift
     /// try await client.stream("/chat", method: .post, body: .json(prompt)) { streamed in
@@ -49,6 +60,8 @@ extension TestClient {
     ///   - body: The request body.
     ///   - timeout: How long the head, and then each chunk, may take.
     ///   - isolation: The actor `handler` runs on; the caller's, unless given.
+    ///   - fileID: Where the call is made, as its errors name it; the caller's.
+    ///   - line: See `fileID`.
     ///   - handler: Reads the response.
     /// - Returns: What `handler` returns.
     /// - Throws: ``TestClientError`` as for a request, and what `handler` throws.
@@ -60,9 +73,18 @@ extension TestClient {
         body: RequestBody,
         timeout: Duration? = nil,
         isolation: isolated (any Actor)? = #isolation,
+        fileID: String = #fileID,
+        line: Int = #line,
         _ handler: (StreamedResponse) async throws -> Result
     ) async throws -> Result {
-        let request = ClientRequest(method, path, query: query, headers: headers, body: body)
+        let request = ClientRequest(
+            method,
+            path,
+            query: query,
+            headers: headers,
+            body: body,
+            site: CallSite(fileID: fileID, line: line)
+        )
         return try await stream(request, timeout: timeout, handler)
     }
 
@@ -74,17 +96,19 @@ extension TestClient {
         _ handler: (StreamedResponse) async throws -> Result
     ) async throws -> Result {
         let timeout = timeout ?? configuration.timeout
-        return try await withHTTPCall(request, mode: .streaming) { call in
-            let streamed = try await head(call, request, timeout: timeout)
-            let result: Result
-            do {
-                result = try await inside(call) { try await handler(streamed) }
-            } catch {
-                try? await finishStream(call, streamed, timeout: timeout)
-                throw error
+        return try await CallSite.attach(request.site) {
+            try await withHTTPCall(request, mode: .streaming) { call in
+                let streamed = try await head(call, request, timeout: timeout)
+                let result: Result
+                do {
+                    result = try await inside(call) { try await handler(streamed) }
+                } catch {
+                    try? await finishStream(call, streamed, timeout: timeout)
+                    throw error
+                }
+                try await finishStream(call, streamed, timeout: timeout)
+                return result
             }
-            try await finishStream(call, streamed, timeout: timeout)
-            return result
         }
     }
 

@@ -50,6 +50,40 @@ struct CallSite: Sendable, CustomStringConvertible {
     var line: Int
     var column: Int
 
+    /// A call made in a test, where only the file and line are known.
+    init(fileID: String, line: Int) {
+        self.init(fileID: fileID, filePath: fileID, line: line, column: 1)
+    }
+
+    init(fileID: String, filePath: String, line: Int, column: Int) {
+        self.fileID = fileID
+        self.filePath = filePath
+        self.line = line
+        self.column = column
+    }
+
+    /// Runs `body`, the work of a call made here: a ``TestClientError`` it throws says where.
+    func attach<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        try await Self.attach(self, body)
+    }
+
+    /// Runs `body`, the work of a call made at `site`, if known.
+    static func attach<Result>(
+        _ site: CallSite?,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await body()
+        } catch var error as TestClientError where error.location == nil {
+            error.location = site?.description
+            throw error
+        }
+    }
+
     /// `ServiceTests.swift:42`.
     var description: String {
         "\(fileID.split(separator: "/").last.map(String.init) ?? fileID):\(line)"

@@ -19,6 +19,8 @@ extension TestClient {
     ///   - headers: Extra request headers.
     ///   - timeout: How long the handshake and each receive may take; the client's timeout when nil.
     ///   - isolation: The actor `body` runs on; the caller's, unless given.
+    ///   - fileID: Where the call is made, as its errors name it; the caller's.
+    ///   - line: See `fileID`.
     ///   - body: The test, given the open socket.
     /// - Returns: What `body` returns.
     /// - Throws: ``TestClientError`` with ``TestClientError/Code/websocketRejected`` (closed before
@@ -31,35 +33,39 @@ extension TestClient {
         headers: HTTPFields = [:],
         timeout: Duration? = nil,
         isolation: isolated (any Actor)? = #isolation,
+        fileID: String = #fileID,
+        line: Int = #line,
         _ body: (WebSocket) async throws -> Result
     ) async throws -> Result {
         let timeout = timeout ?? configuration.timeout
-        return try await withAppCall(
-            "WEBSOCKET \(path)",
-            mode: .streaming,
-            scope: { () throws(TestClientError) in
-                try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
-            },
-            inbound: [.websocketConnect]
-        ) { call in
-            let socket = try await handshake(call, path: path, timeout: timeout)
-            let result: Result
-            do {
-                result = try await inside(call) { try await body(socket) }
-            } catch {
-                try? await socket.finish()
-                throw error
+        let label = "WEBSOCKET \(path)"
+        return try await CallSite(fileID: fileID, line: line).attach {
+            try await withAppCall(
+                label,
+                mode: .streaming,
+                scope: { () throws(TestClientError) in
+                    try websocketScope(path, query: query, subprotocols: subprotocols, headers: headers)
+                },
+                inbound: [.websocketConnect]
+            ) { call in
+                let socket = try await handshake(call, path: path, label: label, timeout: timeout)
+                let result: Result
+                do {
+                    result = try await inside(call) { try await body(socket) }
+                } catch {
+                    try? await socket.finish()
+                    throw error
+                }
+                try await socket.finish()
+                return result
             }
-            try await socket.finish()
-            return result
         }
     }
 
-    private func handshake(_ call: AppCall, path: String, timeout: Duration) async throws -> WebSocket {
-        let label = "WEBSOCKET \(path)"
+    private func handshake(_ call: AppCall, path: String, label: String, timeout: Duration) async throws -> WebSocket {
         switch try await call.nextEvent(timeout: timeout, waitingFor: "websocket.accept") {
         case .websocketAccept(let subprotocol, let headers):
-            return WebSocket(call: call, accept: (subprotocol, headers), path: path, timeout: timeout)
+            return WebSocket(call: call, accept: (subprotocol, headers), path: path, label: label, timeout: timeout)
         case .websocketClose(let code, let reason):
             // A server answers 403 and tells the app the connection went with 1006.
             call.push(.websocketDisconnect(code: 1006, reason: ""))

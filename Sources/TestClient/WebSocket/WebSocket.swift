@@ -3,7 +3,7 @@ public import HTTPTypes
 import PyASGIBridge
 
 /// An open websocket to the app, from
-/// ``TestClient/websocket(_:query:subprotocols:headers:timeout:isolation:_:)``.
+/// ``TestClient/websocket(_:query:subprotocols:headers:timeout:isolation:fileID:line:_:)``.
 /// Every receive has a timeout, so a test never hangs on an app that does not answer.
 ///
 /// ```swift
@@ -20,6 +20,8 @@ public final class WebSocket: Sendable {
     /// The path the websocket was opened on.
     public let path: String
     private let call: AppCall
+    /// `WEBSOCKET /ws (File.swift:12)`, as errors name the socket.
+    private let label: String
     private let timeout: Duration
     private struct State {
         var closed: (code: Int, reason: String, byApp: Bool)?
@@ -30,12 +32,14 @@ public final class WebSocket: Sendable {
         call: AppCall,
         accept: (subprotocol: String?, headers: [HeaderField]),
         path: String,
+        label: String,
         timeout: Duration
     ) {
         self.call = call
         self.acceptedSubprotocol = accept.subprotocol
         self.acceptHeaders = HTTPFields(accept.headers)
         self.path = path
+        self.label = label
         self.timeout = timeout
     }
 
@@ -88,7 +92,7 @@ public final class WebSocket: Sendable {
         do {
             event = try await call.nextEvent(timeout: timeout ?? self.timeout, waitingFor: "a websocket message")
         } catch {
-            throw TestClientError.from(error, request: "WEBSOCKET \(path)")
+            throw TestClientError.from(error, request: label)
         }
         switch event {
         case .websocketSend(.text(let text)):
@@ -204,7 +208,7 @@ public final class WebSocket: Sendable {
         } catch BridgeFailure.cancelled where !Task.isCancelled {
             // The client left first (`close()` of the client from inside this websocket's closure).
         } catch {
-            throw TestClientError.from(error, request: "WEBSOCKET \(path)")
+            throw TestClientError.from(error, request: label)
         }
     }
 
@@ -213,7 +217,7 @@ public final class WebSocket: Sendable {
         return TestClientError(
             .websocketClosed,
             "\(who) with code \(closed.code)" + (closed.reason.isEmpty ? "." : ": \(closed.reason)"),
-            request: "WEBSOCKET \(path)",
+            request: label,
             closeCode: closed.code,
             closeReason: closed.reason
         )
