@@ -148,6 +148,10 @@ public final class TestClient: Sendable {
 ///   - app: The app as `module:attr` or `module:factory()`.
 ///   - configuration: The client's configuration.
 ///   - isolation: The actor `body` runs on; the caller's, unless given.
+///   - fileID: Where the client is opened, as a forgotten `close()` would name it; the caller's.
+///   - filePath: See `fileID`.
+///   - line: See `fileID`.
+///   - column: See `fileID`.
 ///   - body: The test.
 /// - Returns: What `body` returns.
 /// - Throws: What `body` throws, else what opening or closing the client throws.
