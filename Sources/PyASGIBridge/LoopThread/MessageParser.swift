@@ -35,6 +35,20 @@ struct MessageParser {
         var text: String
     }
 
+    /// `http.response.debug`'s `info` dict as text (Starlette templates: `template`, `context`).
+    private func debugInfo(_ message: PyPointer) -> [String: String] {
+        var info: [String: String] = [:]
+        if let object = PyDict_GetItemWithError(message, keys.info), shim_Dict_Check(object) != 0 {
+            var position: Py_ssize_t = 0
+            var key: PyPointer?
+            var value: PyPointer?
+            while PyDict_Next(object, &position, &key, &value) != 0 {
+                if let key, let value { info[Py.describe(key)] = Py.describe(value) }
+            }
+        }
+        return info
+    }
+
     private func event(_ type: String, _ message: PyPointer, lowercaseNames: Bool) throws(KeyError) -> OutboundEvent {
         let headers = { (key: PyPointer) throws(KeyError) -> [HeaderField] in
             try self.headers(message, key, type, lowercaseNames: lowercaseNames)
@@ -54,16 +68,7 @@ struct MessageParser {
                 moreTrailers: try flag(message, keys.moreTrailers)
             )
         case "http.response.debug":
-            var info: [String: String] = [:]
-            if let object = PyDict_GetItemWithError(message, keys.info), shim_Dict_Check(object) != 0 {
-                var position: Py_ssize_t = 0
-                var key: PyPointer?
-                var value: PyPointer?
-                while PyDict_Next(object, &position, &key, &value) != 0 {
-                    if let key, let value { info[Py.describe(key)] = Py.describe(value) }
-                }
-            }
-            return .responseDebug(info: info)
+            return .responseDebug(info: debugInfo(message))
         case "websocket.accept":
             return .websocketAccept(
                 subprotocol: try optionalString(message, keys.subprotocol, type),

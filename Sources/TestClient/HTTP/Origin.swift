@@ -70,16 +70,19 @@ struct Origin: Equatable {
             )
         }
         if let portText, !portText.isEmpty {
-            guard portText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-                let number = Int(portText), number <= 65535
-            else {
-                throw TestClientError(
-                    .invalidRequest,
-                    "The request target \"\(url)\" has the invalid port \"\(portText)\"."
-                )
-            }
+            let number = try Self.port(portText, url: url)
             port = number == (secure ? 443 : 80) ? nil : number
         }
+    }
+
+    /// The port of an authority: decimal digits, at most 65535.
+    private static func port(_ text: Substring, url: String) throws(TestClientError) -> Int {
+        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let number = Int(text),
+            number <= 65535
+        else {
+            throw TestClientError(.invalidRequest, "The request target \"\(url)\" has the invalid port \"\(text)\".")
+        }
+        return number
     }
 
     /// The `user:password@` of the URL, if it had one.
