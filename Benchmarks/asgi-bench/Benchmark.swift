@@ -94,32 +94,41 @@ struct Benchmark {
         for client in clients.values { try await client.close() }
     }
 
-    /// samples[app][workload][client] = µs per request, one per round.
+    /// Where the peers run: a plain python process of the venv (`BENCH_PYTHON`, set by
+    /// scripts/bench; `BENCH_MODE=inprocess` runs them on the embedded interpreter instead).
+    static func makePeerProcess() throws -> PeerProcess? {
+        guard getenv("BENCH_MODE").map({ String(cString: $0) }) != "inprocess",
+            let python = getenv("BENCH_PYTHON").map({ String(cString: $0) })
+        else { return nil }
+        return try PeerProcess(python: python, directory: pythonDirectory)
+    }
+
+    /// samples[app][workload][client] = µs per request, one per round; `client.cpu` the CPU µs per
+    /// request (user + system) of the process that ran it.
     static func measureRounds(
         _ options: Options,
         clients: [String: TestClient],
         runtime: PythonRuntime
     ) async throws -> [String: [String: [String: [Double]]]] {
         var samples: [String: [String: [String: [Double]]]] = [:]
-        print("rounds: \(options.rounds), apps: \(options.apps.joined(separator: ", "))")
+        let peerProcess = try makePeerProcess()
+        let place = peerProcess == nil ? "on the embedded interpreter" : "in a plain python process"
+        print("rounds: \(options.rounds), apps: \(options.apps.joined(separator: ", ")); peers run \(place)")
         for round in 0...options.rounds {
             for app in options.apps {
                 for workload in workloads where options.workloads.contains(workload.name) {
                     for client in ["ours"] + peers {
-                        let micros: Double
-                        if client == "ours" {
-                            micros = try await measure(clients[app]!, workload.name, requests: workload.requests)
-                        } else {
-                            let text = try await runtime.call(
-                                module: "bench_peers",
-                                function: "run",
-                                arguments: [client, "bench_apps:\(app)", workload.name]
-                            )
-                            micros = Double(text) ?? .nan
-                        }
+                        let (wall, cpu) = try await batch(
+                            client,
+                            app: app,
+                            workload: workload,
+                            on: (clients, runtime, peerProcess)
+                        )
                         // Round 0 warms every path up and is not counted.
                         if round > 0 {
-                            samples[app, default: [:]][workload.name, default: [:]][client, default: []].append(micros)
+                            samples[app, default: [:]][workload.name, default: [:]][client, default: []].append(wall)
+                            samples[app, default: [:]][workload.name, default: [:]][client + ".cpu", default: []]
+                                .append(cpu)
                         }
                     }
                 }
@@ -127,6 +136,32 @@ struct Benchmark {
             if round > 0 { print("round \(round) done") }
         }
         return samples
+    }
+
+    /// One batch of `client`: wall and CPU µs per request.
+    static func batch(
+        _ client: String,
+        app: String,
+        workload: (name: String, label: String, requests: Int),
+        on place: (clients: [String: TestClient], runtime: PythonRuntime, peerProcess: PeerProcess?)
+    ) async throws -> (wall: Double, cpu: Double) {
+        let (clients, runtime, peerProcess) = place
+        if client != "ours", let peerProcess {
+            return try peerProcess.run(client, app: app, workload: workload.name)
+        }
+        let before = cpuSeconds()
+        let wall: Double
+        if client == "ours" {
+            wall = try await measure(clients[app]!, workload.name, requests: workload.requests)
+        } else {
+            let text = try await runtime.call(
+                module: "bench_peers",
+                function: "run",
+                arguments: [client, "bench_apps:\(app)", workload.name]
+            )
+            wall = Double(text) ?? .nan
+        }
+        return (wall, (cpuSeconds() - before) * 1e6 / Double(workload.requests))
     }
 
     static func measure(_ client: TestClient, _ workload: String, requests: Int) async throws -> Double {
@@ -212,24 +247,34 @@ struct Benchmark {
     static func printTable(_ samples: [String: [String: [String: [Double]]]], options: Options) {
         print("")
         print("Median µs per request (lower is better); a ratio is the median of the rounds' ratios, each")
-        print("between batches run one after the other, so that the machine's drift cancels out.")
-        print("| app | workload | ours | raw floor | AATC | httpx | ours/AATC | ours/raw |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("between batches run one after the other, so that the machine's drift cancels out. The")
+        print("overhead ratio is (ours − raw) / (AATC − raw), per round; CPU is user + system µs per request.")
+        print(
+            "| app | workload | ours | raw floor | AATC | httpx | ours/AATC | ours/raw | overhead | CPU ours | CPU raw | CPU AATC |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for app in options.apps {
             for workload in workloads where options.workloads.contains(workload.name) {
                 let row = samples[app]?[workload.name] ?? [:]
-                let ours = median(row["ours"] ?? [])
-                let raw = median(row["raw"] ?? [])
-                let aatc = median(row["aatc"] ?? [])
-                let httpx = median(row["httpx"] ?? [])
+                let medians = ["ours", "raw", "aatc", "httpx", "ours.cpu", "raw.cpu", "aatc.cpu"].map {
+                    f(median(row[$0] ?? []))
+                }
                 let extra = row["rawtask"].map { " rawtask \(f(median($0)))" } ?? ""
                 let toAATC = f(medianRatio(row["ours"], row["aatc"]), 2)
                 let toRaw = f(medianRatio(row["ours"], row["raw"]), 2)
-                print(
-                    "| \(app) | \(workload.label) | \(f(ours)) | \(f(raw)) | \(f(aatc)) | \(f(httpx)) | \(toAATC) | \(toRaw) |\(extra)"
-                )
+                let overhead = f(overheadRatio(row), 2)
+                let cells = [app, workload.label] + medians[0..<4] + [toAATC, toRaw, overhead] + medians[4...]
+                print("| " + cells.joined(separator: " | ") + " |" + extra)
             }
         }
+    }
+
+    /// The median over the rounds of (ours − raw) / (AATC − raw): the client's own cost over the
+    /// floor, against AATC's.
+    static func overheadRatio(_ row: [String: [Double]]) -> Double {
+        guard let ours = row["ours"], let raw = row["raw"], let aatc = row["aatc"] else { return .nan }
+        let ratios = zip(zip(ours, raw), aatc).map { pair, aatc in (pair.0 - pair.1) / (aatc - pair.1) }
+        return median(ratios.filter(\.isFinite))
     }
 
     static func f(_ value: Double, _ digits: Int = 1) -> String {
