@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import TestClient
 import Testing
@@ -198,12 +199,17 @@ struct WebSocketTests {
         }
     }
 
+    /// Every socket first hears "met" from `/ws/barrier`, which says it only once all 32 sockets of
+    /// this key are open in the app at the same time.
     @Test func thirtyTwoSocketsAtOnce() async throws {
+        let key = UUID().uuidString
         try await withTestClient(app: Fixture.starlette) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for socket in 0..<32 {
                     group.addTask {
-                        try await client.websocket("/ws/echo") { ws in
+                        let query = [("key", key), ("parties", "32")]
+                        try await client.websocket("/ws/barrier", query: query) { ws in
+                            #expect(try await ws.receiveText(timeout: .seconds(120)) == "met", "socket \(socket)")
                             for message in 0..<20 {
                                 try await ws.send(text: "\(socket)-\(message)")
                                 let reply = try await ws.receiveText()
