@@ -166,8 +166,9 @@ struct AppRaisedCancellationTests {
 
     @Test func cancellingAStreamWaitingForItsHeadIsCancellationError() async throws {
         try await withTestClient(app: Self.starlette) { client in
-            let task = Task { try await client.stream("/sleep") { _ in } }
-            try await Task.sleep(for: .milliseconds(200))
+            let key = UUID().uuidString
+            let task = Task { try await client.stream("/sleep", query: [("key", key)]) { _ in } }
+            try await Lifecycle.poll("the request to reach the app") { try await Self.arrived(client, key) }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             let timedOut = await #expect(throws: TestClientError.self) {
@@ -185,12 +186,13 @@ struct AppRaisedCancellationTests {
                 }
             }
             #expect(timedOut?.code == .timeout)
+            let key = UUID().uuidString
             let task = Task {
-                try await client.websocket("/ws/sleep") { ws in
+                try await client.websocket("/ws/sleep-keyed", query: [("key", key)]) { ws in
                     _ = try await ws.receive(timeout: .seconds(30))
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Lifecycle.poll("the socket to reach the app") { try await Self.arrived(client, key) }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
         }
