@@ -133,7 +133,8 @@ struct AppRaisedCancellationTests {
         return try await client.get("/arrivals", query: [("key", key)]).json(Arrival.self).arrived
     }
 
-    @Test(arguments: [true, false])
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)), arguments: [true, false])
     func cancellingTheTestsTaskIsCancellationError(raising: Bool) async throws {
         try await withTestClient(app: Self.starlette, configuration: Self.configuration(raising: raising)) { client in
             let key = UUID().uuidString
@@ -164,7 +165,9 @@ struct AppRaisedCancellationTests {
         }
     }
 
-    @Test func cancellingAStreamWaitingForItsHeadIsCancellationError() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingAStreamWaitingForItsHeadIsCancellationError() async throws {
         try await withTestClient(app: Self.starlette) { client in
             let key = UUID().uuidString
             let task = Task { try await client.stream("/sleep", query: [("key", key)]) { _ in } }
@@ -178,7 +181,9 @@ struct AppRaisedCancellationTests {
         }
     }
 
-    @Test func websocketReceiveTimeoutAndCancellationStayTheClients() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func websocketReceiveTimeoutAndCancellationStayTheClients() async throws {
         try await withTestClient(app: Self.starlette) { client in
             let timedOut = await #expect(throws: TestClientError.self) {
                 try await client.websocket("/ws/sleep") { ws in

@@ -28,7 +28,9 @@ struct CancellationTests {
         }
     }
 
-    @Test func cancellingAWebSocketReceiveDisconnectsTheApp() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingAWebSocketReceiveDisconnectsTheApp() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
             let (opened, signal) = AsyncStream.makeStream(of: Void.self)
             let task = Task {
@@ -56,7 +58,9 @@ struct CancellationTests {
         }
     }
 
-    @Test func cancellingARequestDeliversHTTPDisconnect() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingARequestDeliversHTTPDisconnect() async throws {
         let key = UUID().uuidString
         try await withTestClient(app: ProtocolTests.app) { client in
             let task = Task { try await client.get("/keyed-wait-disconnect/\(key)") }

@@ -61,7 +61,9 @@ struct TimeoutTests {
         }
     }
 
-    @Test func cancellingTheTaskThrowsCancellationError() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingTheTaskThrowsCancellationError() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
             let task = Task { try await client.get("/sleep?5") }
             try await Task.sleep(for: .milliseconds(100))
