@@ -87,7 +87,13 @@ struct StubbornBodyTimeoutTests {
             let clock = ContinuousClock()
             let start = clock.now
             let error = await #expect(throws: TestClientError.self) {
-                try await client.request(.post, "/read-body", query: [("key", key)], streaming: body, timeout: .seconds(10))
+                try await client.request(
+                    .post,
+                    "/read-body",
+                    query: [("key", key)],
+                    streaming: body,
+                    timeout: .seconds(10)
+                )
             }
             let elapsed = clock.now - start
             #expect(error?.code == .timeout)
