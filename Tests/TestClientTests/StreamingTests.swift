@@ -66,7 +66,7 @@ struct StreamingTests {
                 .post,
                 "/stream-echo",
                 streaming: Self.chunks(3),
-                timeout: .seconds(5)
+                timeout: .seconds(30)  // the bug was a hang; a busy machine may take seconds
             )
             #expect(response.body.count == 100 + 101 + 102)
         }
