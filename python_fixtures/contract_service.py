@@ -17,6 +17,8 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from python_fixtures import rendezvous
+
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
@@ -70,8 +72,42 @@ class TickerReport(BaseModel):
     stopped: bool
 
 
+_RENDEZVOUS_SERIALS = itertools.count(1)
+
+
+class _Rendezvous:
+    """Pure ASGI middleware: while a rendezvous of `parties` is set (POST /rendezvous, left out of
+    the document), holds each HTTP call at its entry until that many are inside, then lets them all
+    go on (or answers 504 if they never all are). Proves a client's operations overlap."""
+
+    def __init__(self, app, plan):
+        self.app = app
+        self.plan = plan
+
+    async def __call__(self, scope, receive, send):
+        parties = self.plan["parties"]
+        if scope["type"] == "http" and parties and scope["path"] != "/rendezvous":
+            self.plan["arrived"] += 1
+            if self.plan["arrived"] == parties:
+                self.plan["parties"] = 0  # the calls that come after the meeting pass
+            met, most = await rendezvous.arrive(self.plan["key"], parties)
+            if not met:
+                body = ('{"detail": "only %d of %d calls were inside at once"}' % (most, parties)).encode()
+                await send({"type": "http.response.start", "status": 504, "headers": [(b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app() -> FastAPI:
     app = FastAPI(title="Contract service", version="1.0.0")
+    plan = {"parties": 0, "arrived": 0, "key": None}
+    app.add_middleware(_Rendezvous, plan=plan)
+
+    @app.post("/rendezvous", include_in_schema=False, status_code=204)
+    async def set_rendezvous(parties: int) -> Response:
+        plan.update(parties=parties, arrived=0, key="contract-%d" % next(_RENDEZVOUS_SERIALS))
+        return Response(status_code=204)
     items: dict[int, Item] = {}
     blobs: dict[str, bytes] = {}
     ids = itertools.count(1)

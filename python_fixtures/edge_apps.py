@@ -10,8 +10,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, StreamingRespon
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-# What ended how, per `key` query parameter (tests run in parallel).
+# What ended how, and which calls have reached their handler, per `key` query parameter (tests run
+# in parallel).
 ENDINGS = {}
+ARRIVALS = {}
 
 
 async def _cancelled_elsewhere():
@@ -45,6 +47,7 @@ async def stream_then_cancelled(request: Request):
 
 async def sleep(request: Request):
     key = request.query_params.get("key", "")
+    ARRIVALS[key] = True
     try:
         await asyncio.sleep(30)
     except asyncio.CancelledError:
@@ -69,6 +72,18 @@ async def endings(request: Request):
     return JSONResponse({"ending": ENDINGS.get(request.query_params["key"])})
 
 
+async def arrivals(request: Request):
+    """Whether a call with this key has reached the app's handler: a test cancels it only then."""
+    return JSONResponse({"arrived": ARRIVALS.get(request.query_params["key"], False)})
+
+
+async def ws_sleep_keyed(websocket: WebSocket):
+    """As /ws/sleep, recording its arrival under the `key` query parameter once accepted."""
+    await websocket.accept()
+    ARRIVALS[websocket.query_params["key"]] = True
+    await asyncio.sleep(30)
+
+
 async def ws_raise_cancelled(websocket: WebSocket):
     await websocket.accept()
     await websocket.send_text("accepted")
@@ -89,6 +104,8 @@ starlette = Starlette(
         Route("/sleep", sleep),
         Route("/read-body", read_body, methods=["POST"]),
         Route("/endings", endings),
+        Route("/arrivals", arrivals),
+        WebSocketRoute("/ws/sleep-keyed", ws_sleep_keyed),
         WebSocketRoute("/ws/raise-cancelled", ws_raise_cancelled),
         WebSocketRoute("/ws/sleep", ws_sleep),
     ]

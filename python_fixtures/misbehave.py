@@ -84,6 +84,22 @@ async def app(scope, receive, send):
         import json
         await send(START)
         await send({"type": "http.response.body", "body": json.dumps(EVENTS).encode()})
+    elif rule.startswith("keyed-wait-disconnect/"):
+        # As wait-disconnect, recording under a key of the test's: first that the app has the
+        # request (so the test may cancel it), then what came next.
+        key = rule.partition("/")[2]
+        await receive()
+        KEYED_EVENTS.setdefault(key, []).append("arrived")
+        message = await receive()
+        KEYED_EVENTS[key].append(message["type"])
+    elif rule.startswith("keyed-events/"):
+        import json
+        await send(START)
+        await send({"type": "http.response.body", "body": json.dumps(KEYED_EVENTS.get(rule.partition("/")[2], [])).encode()})
+    elif rule.endswith("/hold"):
+        # In flight until the client leaves: what `app_tasks` must find while it runs.
+        while (await receive())["type"] != "http.disconnect":
+            pass
     elif rule.startswith("fault/"):
         await fault(int(rule.split("/")[1]), receive, send)
     else:
@@ -92,6 +108,7 @@ async def app(scope, receive, send):
 
 
 EVENTS = []
+KEYED_EVENTS = {}
 
 
 async def websocket_rules(scope, receive, send):

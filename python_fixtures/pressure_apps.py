@@ -14,7 +14,9 @@ STATS = {}
 
 
 def _stats(key):
-    return STATS.setdefault(key, {"sent": 0, "messages": 0, "read": 0, "closed": False, "ended": False, "error": None})
+    return STATS.setdefault(
+        key, {"sent": 0, "messages": 0, "read": 0, "closed": False, "ended": False, "error": None, "sending": 0}
+    )
 
 
 async def stream(request: Request):
@@ -146,6 +148,8 @@ async def app(scope, receive, send):
             name, _, value = pair.partition("=")
             if name == "key" and scope["path"] != "/stats":
                 key = value
+    if key is not None:
+        send = _counting_sends(_stats(key), send)
     try:
         await _starlette(scope, receive, send)
     except BaseException as exc:
@@ -155,6 +159,20 @@ async def app(scope, receive, send):
     finally:
         if key is not None:
             _stats(key)["ended"] = True
+
+
+def _counting_sends(stats, send):
+    """`send`, counting in `stats["sending"]` the calls that have not returned yet: a test reads it
+    to see the app blocked in `send()` (held back), not merely slow."""
+
+    async def counted(message):
+        stats["sending"] += 1
+        try:
+            await send(message)
+        finally:
+            stats["sending"] -= 1
+
+    return counted
 
 
 def running(key):

@@ -83,4 +83,9 @@ async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 404})
         await send({"type": "http.response.body", "body": b"no such fault"})
         return
+    if seed == "hold":
+        # In flight until the client leaves: what the leftover-task probe must find while it runs.
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        return
     await fault(int(seed), receive, send)

@@ -107,3 +107,20 @@ def create_app():
 
 
 not_an_app = 42
+
+
+def counted():
+    """A new app object (one per client, so tests in parallel keep apart) that records the path of
+    every HTTP or websocket call it gets and answers `/calls` with that list: a test shows with it
+    that a request refused by the client never reached the app."""
+    calls = []
+
+    async def counted_app(scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == "/calls":
+            await _respond(send, 200, json.dumps(calls).encode(), content_type=b"application/json")
+            return
+        if scope["type"] != "lifespan":
+            calls.append(scope["path"])
+        await app(scope, receive, send)
+
+    return counted_app

@@ -1,11 +1,10 @@
-"""A module whose import takes 3.5 s (as one that loads a model or connects at import), used
-by one test only: a module is imported once per process."""
-import time
+"""A module whose import lasts until the test releases it (60 s at most), as one that loads a model
+or connects at import; used by one test only: a module is imported once per process."""
 
 from python_fixtures import import_probe
 
 import_probe.started.append(__name__.rpartition(".")[2])
-time.sleep(3.5)
+import_probe.hold(__name__.rpartition(".")[2], at_most=60)
 
 
 async def app(scope, receive, send):

@@ -12,6 +12,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 templates = Jinja2Templates(directory=__import__("os").path.join(__import__("os").path.dirname(__file__), "templates"))
 
+from python_fixtures import rendezvous
 from python_fixtures.scope_json import scope_to_json
 
 
@@ -110,7 +111,7 @@ async def auth(request: Request):
     return JSONResponse({"authorization": request.headers.get("authorization")})
 
 
-STREAM_EVENTS = []
+STREAM_EVENTS = {}
 
 
 async def stream_echo(request: Request):
@@ -124,6 +125,10 @@ async def count_chunks(request: Request):
 
 
 async def sse(request: Request):
+    """Endless events. Its generator's end is recorded under the `key` query parameter (tests run in
+    parallel), which `/stream-events?key=...` returns."""
+    key = request.query_params.get("key", "")
+
     async def events():
         number = 0
         try:
@@ -132,7 +137,7 @@ async def sse(request: Request):
                 number += 1
                 await asyncio.sleep(0)
         finally:
-            STREAM_EVENTS.append("sse generator closed after %d" % number)
+            STREAM_EVENTS.setdefault(key, []).append("sse generator closed after %d" % number)
 
     return StreamingResponse(events(), media_type="text/event-stream")
 
@@ -147,7 +152,7 @@ async def stream_fail(request: Request):
 
 
 async def stream_events(request: Request):
-    return JSONResponse(STREAM_EVENTS)
+    return JSONResponse(STREAM_EVENTS.get(request.query_params.get("key", ""), []))
 
 
 WS_DISCONNECTS = []
@@ -231,6 +236,27 @@ async def ws_disconnects(request: Request):
     return JSONResponse(WS_DISCONNECTS)
 
 
+async def barrier(request: Request):
+    """The scope, as `/scope` returns it, once `parties` calls with this `key` are inside (504 if they
+    never all are): proves calls overlap."""
+    await request.body()
+    met, most = await rendezvous.arrive(request.query_params["key"], int(request.query_params["parties"]))
+    return JSONResponse(dict(scope_to_json(request.scope), met=met, most_inside=most), status_code=200 if met else 504)
+
+
+async def ws_barrier(websocket: WebSocket):
+    """Accepts, says "met" once `parties` sockets with this `key` are inside (or how many were), then
+    echoes text until the client leaves."""
+    await websocket.accept()
+    met, most = await rendezvous.arrive(websocket.query_params["key"], int(websocket.query_params["parties"]))
+    await websocket.send_text("met" if met else "only %d inside" % most)
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        await websocket.send_text(message.get("text") or "")
+
+
 async def state_route(request: Request):
     return JSONResponse({"greeting": request.state.greeting})
 
@@ -280,6 +306,8 @@ app = Starlette(
         WebSocketRoute("/ws/raise", ws_raise_before_accept),
         WebSocketRoute("/ws/leftover", ws_echo),
         Route("/sleep", sleep_route),
+        Route("/barrier", barrier, methods=["GET", "POST"]),
+        WebSocketRoute("/ws/barrier", ws_barrier),
     ],
     lifespan=lifespan,
 )

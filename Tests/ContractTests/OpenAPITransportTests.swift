@@ -161,8 +161,13 @@ struct OpenAPITransportTests {
         #expect(first?.seq == 1)
     }
 
+    /// The service holds the first operation of each of the 32 tasks at its entry until all 32 are
+    /// inside the app at once (a rendezvous the generated client does not know about): a transport
+    /// that ran them one after another would get 504s, which no operation documents.
     @Test func thirtyTwoOperationsRunAtOnceThroughOneTransport() async throws {
-        try await withContractAPI { _, api in
+        try await withContractAPI { client, api in
+            let armed = try await client.post("/rendezvous", query: [("parties", "32")])
+            #expect(armed.status == .noContent)
             let results = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
                 for index in 0..<32 {
                     group.addTask {

@@ -81,8 +81,18 @@ struct URLSessionAdapterTests {
             var upload = URLRequest(url: client.baseURL.appendingPathComponent("blobs/streamed"))
             upload.httpMethod = "PUT"
             upload.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
-            upload.httpBodyStream = InputStream(data: Data(bytes))
+            let stream = GatedInputStream(bytes)
+            upload.httpBodyStream = stream
+            // The service opens gate streamed:1 once it has read the first chunk.
+            let firstChunkRead = stream.firstChunkRead
+            let opener = Task {
+                let opened = try await client.get("/gates/streamed:1", timeout: .seconds(120))
+                #expect(opened.status == .noContent)
+                firstChunkRead.signal()
+            }
+            defer { opener.cancel() }
             let (data, response) = try await session.data(for: upload)
+            #expect(!stream.gateMissed, "the stream was read past its first chunk before the app read that chunk")
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
             let receipt = try JSONDecoder().decode(Receipt.self, from: data)
             #expect(receipt.size == size)
@@ -109,15 +119,21 @@ struct URLSessionAdapterTests {
         }
     }
 
+    /// "At once": a hang would end only at URLRequest's 60 s timeout; a busy machine answers in far
+    /// less than the bound.
+    static let atOnce = Duration.seconds(15)
+
     #if !canImport(Darwin)
     @Test func anUploadTaskFailsAtOnceOnLinux() async throws {
         try await withSession { client, session in
             var request = URLRequest(url: client.baseURL.appendingPathComponent("blobs/uploaded"))
             request.httpMethod = "PUT"
+            let start = ContinuousClock.now
             let error = await #expect(throws: URLError.self) {
                 _ = try await session.upload(for: request, from: Data("bytes".utf8))
             }
             #expect(error?.code == .unsupportedURL)
+            #expect(ContinuousClock.now - start < Self.atOnce)
         }
     }
     #endif
@@ -133,7 +149,9 @@ struct URLSessionAdapterTests {
             #expect(testClientError?.code == .appException)
             #expect(testClientError?.pythonException?.message == "the service broke")
             #else
-            #expect(error != nil)
+            // Darwin's URLSession hands it over bridged to NSError, whose domain names the type.
+            let domain = (error as NSError?)?.domain
+            #expect(domain == String(reflecting: TestClientError.self), "\(String(describing: error))")
             #endif
         }
     }
@@ -154,10 +172,12 @@ struct URLSessionAdapterTests {
         try await withSession { client, session in
             var components = URLComponents(url: client.baseURL, resolvingAgainstBaseURL: false)!
             components.port = 1
+            let start = ContinuousClock.now
             let error = await #expect(throws: URLError.self) {
                 _ = try await session.data(from: components.url!.appendingPathComponent("items"))
             }
             #expect(error?.code == .cannotConnectToHost)
+            #expect(ContinuousClock.now - start < Self.atOnce)
         }
     }
 
@@ -274,5 +294,43 @@ private final class ChunkCollector: NSObject, URLSessionDataDelegate, Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         completion.withLock { $0 = error == nil ? .success : .failure }
         continuation.finish()
+    }
+}
+
+/// An `httpBodyStream` that gives its first 64 KiB at once and the rest only after
+/// ``firstChunkRead`` is signalled (the test does so when the app has read the first chunk): a
+/// transport that drained the stream before calling the app would wait here, so the read gives up
+/// after 60 s and the upload fails.
+private final class GatedInputStream: InputStream {
+    let firstChunkRead = DispatchSemaphore(value: 0)
+    /// Whether the wait gave up (the rest was asked for before the app read the first chunk).
+    private(set) var gateMissed = false
+    private let bytes: [UInt8]
+    private var offset = 0
+    private var status = Stream.Status.notOpen
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        super.init(data: Data())
+    }
+
+    override var streamStatus: Stream.Status { status }
+    override var streamError: (any Error)? { gateMissed ? URLError(.timedOut) : nil }
+    override var hasBytesAvailable: Bool { offset < bytes.count }
+    override func open() { status = .open }
+    override func close() { status = .closed }
+
+    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength length: Int) -> Int {
+        let chunk = 64 * 1024
+        if offset == chunk, firstChunkRead.wait(timeout: .now() + 60) == .timedOut {
+            gateMissed = true
+            status = .error
+            return -1
+        }
+        let count = min(length, chunk - offset % chunk, bytes.count - offset)
+        bytes.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + offset, count: count) }
+        offset += count
+        if offset == bytes.count { status = .atEnd }
+        return count
     }
 }

@@ -32,9 +32,12 @@ import Testing
         #expect(try result3?.0.get() == .websocketSend(.text("a")))
         let result4 = machine.next(nil)
         #expect(try result4?.0.get() == .websocketSend(.text("b")))
-        let result5 = machine.next(nil)
-        #expect(try result5?.0.get() == nil)
         #expect(machine.isOver)
+        // The end, not "nothing yet": `next` returns a value whose event is nil.
+        let result5 = machine.next(nil)
+        let end = try #require(result5)
+        #expect(try end.0.get() == nil)
+        #expect(!end.resumeApp)
     }
 
     @Test func theAppPausesAboveTheHighWaterMarkAndGoesOnAtTheLowOne() throws {

@@ -112,22 +112,34 @@ struct AppRaisedCancellationTests {
 
     // MARK: Cancellation the client caused stays cancellation
 
+    /// How the call with `key` ended, once the app has recorded it (nil if it has not within 30 s).
     static func ending(_ client: TestClient, _ key: String) async throws -> String? {
         struct Ending: Decodable { var ending: String? }
-        for _ in 0..<250 {
-            let ending = try await client.get("/endings", query: [("key", key)]).json(Ending.self).ending
-            if ending != nil { return ending }
-            try await Task.sleep(for: .milliseconds(20))
+        var ending: String?
+        do {
+            try await Lifecycle.poll("the app call \(key) to end") {
+                ending = try await client.get("/endings", query: [("key", key)]).json(Ending.self).ending
+                return ending != nil
+            }
+        } catch is Lifecycle.PollTimeout {
+            return nil
         }
-        return nil
+        return ending
     }
 
-    @Test(arguments: [true, false])
+    /// Whether the call with `key` has reached the app's handler.
+    static func arrived(_ client: TestClient, _ key: String) async throws -> Bool {
+        struct Arrival: Decodable { var arrived: Bool }
+        return try await client.get("/arrivals", query: [("key", key)]).json(Arrival.self).arrived
+    }
+
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)), arguments: [true, false])
     func cancellingTheTestsTaskIsCancellationError(raising: Bool) async throws {
         try await withTestClient(app: Self.starlette, configuration: Self.configuration(raising: raising)) { client in
             let key = UUID().uuidString
             let task = Task { try await client.get("/sleep", query: [("key", key)]) }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Lifecycle.poll("the request to reach the app") { try await Self.arrived(client, key) }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             // The app was cancelled by the bridge, and that is not reported as its exception.
@@ -140,20 +152,26 @@ struct AppRaisedCancellationTests {
     func timeoutIsATimeoutNotAnAppExceptionOrA500(raising: Bool) async throws {
         try await withTestClient(app: Self.starlette, configuration: Self.configuration(raising: raising)) { client in
             let key = UUID().uuidString
+            // The timeout must fire while the app sleeps (30 s): 5 s leaves a busy machine time to
+            // get the request there first.
             let error = await #expect(throws: TestClientError.self) {
-                try await client.get("/sleep", query: [("key", key)], timeout: .milliseconds(300))
+                try await client.get("/sleep", query: [("key", key)], timeout: .seconds(5))
             }
             #expect(error?.code == .timeout)
             #expect(error?.pythonException == nil)
+            #expect(try await Self.arrived(client, key), "the request had not reached the app when it timed out")
             let ending = try await Self.ending(client, key)
             #expect(ending == "cancelled")
         }
     }
 
-    @Test func cancellingAStreamWaitingForItsHeadIsCancellationError() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingAStreamWaitingForItsHeadIsCancellationError() async throws {
         try await withTestClient(app: Self.starlette) { client in
-            let task = Task { try await client.stream("/sleep") { _ in } }
-            try await Task.sleep(for: .milliseconds(200))
+            let key = UUID().uuidString
+            let task = Task { try await client.stream("/sleep", query: [("key", key)]) { _ in } }
+            try await Lifecycle.poll("the request to reach the app") { try await Self.arrived(client, key) }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             let timedOut = await #expect(throws: TestClientError.self) {
@@ -163,7 +181,9 @@ struct AppRaisedCancellationTests {
         }
     }
 
-    @Test func websocketReceiveTimeoutAndCancellationStayTheClients() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func websocketReceiveTimeoutAndCancellationStayTheClients() async throws {
         try await withTestClient(app: Self.starlette) { client in
             let timedOut = await #expect(throws: TestClientError.self) {
                 try await client.websocket("/ws/sleep") { ws in
@@ -171,12 +191,13 @@ struct AppRaisedCancellationTests {
                 }
             }
             #expect(timedOut?.code == .timeout)
+            let key = UUID().uuidString
             let task = Task {
-                try await client.websocket("/ws/sleep") { ws in
+                try await client.websocket("/ws/sleep-keyed", query: [("key", key)]) { ws in
                     _ = try await ws.receive(timeout: .seconds(30))
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Lifecycle.poll("the socket to reach the app") { try await Self.arrived(client, key) }
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
         }

@@ -12,6 +12,8 @@ struct PressureStats: Decodable {
     var closed: Bool
     var ended: Bool
     var error: String?
+    /// The app's `send()` calls that have not returned.
+    var sending: Int
 }
 
 /// The app's `send()` waits while the test has not read what it sent (issue 12, point 1): an app
@@ -29,24 +31,55 @@ struct BackPressureTests {
     }
 
     /// Polls `/stats` until `done` holds (the app's last steps run on the loop after the client
-    /// call has returned), for at most 5 s.
+    /// call has returned), for at most 30 s.
     static func eventually(
         _ client: TestClient,
         _ key: String,
         _ done: (PressureStats) -> Bool
     ) async throws -> PressureStats {
         var stats = try await Self.stats(client, key)
-        for _ in 0..<250 where !done(stats) {
+        for _ in 0..<1500 where !done(stats) {
             try await Task.sleep(for: .milliseconds(20))
             stats = try await Self.stats(client, key)
         }
         return stats
     }
 
-    /// How many app calls with `key` are still running on the loop.
-    static func running(_ key: String) async throws -> String {
-        let runtime = try await PythonRuntime.shared(InterpreterConfiguration())
-        return try await runtime.call(module: "python_fixtures.pressure_apps", function: "running", arguments: [key])
+    /// Polls until the app call has ended and, when `closed`, its generator has closed.
+    static func eventuallyEnded(_ client: TestClient, _ key: String, closed: Bool) async throws -> PressureStats {
+        try await eventually(client, key) { $0.ended && ($0.closed || !closed) }
+    }
+
+    /// Waits until the app is blocked in `send()` (the call still open): two `/stats` reads in a row find a `send()` call
+    /// of the app not returned and the same count of messages. Each read is a trip through the loop,
+    /// in which an app whose `send()` merely yielded would have sent again. Returns the last stats
+    /// read; the caller fails if the app ended first (it was never held back).
+    static func heldInSend(_ client: TestClient, _ key: String) async throws -> PressureStats {
+        // The call is open: the leftover-task probe must find it (so its 0 later means something).
+        let inFlight = try await Self.running(key).count()
+        #expect(inFlight == 1, "the probe does not find the open call")
+        var previous = try await Self.stats(client, key)
+        try await Lifecycle.poll("the app to be blocked in send()") {
+            let current = try await Self.stats(client, key)
+            defer { previous = current }
+            let held = previous.sending > 0 && current.sending > 0 && previous.messages == current.messages
+            return held || current.ended
+        }
+        return previous
+    }
+
+    /// How many app calls with `key` are still running on the loop (``heldInSend(_:_:)`` shows it
+    /// finds an open one).
+    static func running(_ key: String) -> LeftoverTaskProbe {
+        LeftoverTaskProbe(module: "python_fixtures.pressure_apps", function: "running", arguments: [key])
+    }
+
+    /// The evidence that the app is held back: blocked in `send()`, with no more than `bound` sent.
+    static func expectHeldBack(_ stats: PressureStats, afterReading what: String) {
+        #expect(!stats.ended, "the app ended without ever being blocked in send()")
+        #expect(stats.sending > 0, "the app is not blocked in send()")
+        #expect(stats.sent > 0)
+        #expect(stats.sent <= Self.bound, "the app sent \(stats.sent) bytes to a test that read \(what)")
     }
 
     /// At spec 2.4 Starlette streams and learns of the disconnect from a refused `send()`; before
@@ -62,25 +95,20 @@ struct BackPressureTests {
                 var chunks = streamed.body.makeAsyncIterator()
                 let first = try await chunks.next()
                 #expect(first?.isEmpty == false)
-                try await Task.sleep(for: .milliseconds(800))
-                return try await Self.stats(client, key)
+                return try await Self.heldInSend(client, key)
             }
-            #expect(whileReading.sent > 0)
-            #expect(
-                whileReading.sent <= Self.bound,
-                "the app sent \(whileReading.sent) bytes to a test that read one chunk"
-            )
+            Self.expectHeldBack(whileReading, afterReading: "one chunk")
             #expect(!whileReading.closed)
             // `stream` returned after the disconnect: the app call is over. (At 2.5 the generator is
             // closed at once; at 2.3 its cancelled frames may wait for Python's cycle collector.)
-            let after = try await Self.eventually(client, key) { $0.ended && ($0.closed || specVersion != "2.5") }
+            let after = try await Self.eventuallyEnded(client, key, closed: specVersion == "2.5")
             #expect(after.ended)
             if specVersion == "2.5" { #expect(after.closed) }
             // Refused sends (2.5) or no-op sends that let the cancellation in (2.3): the app did not
             // go on generating the rest of the gigabyte for nobody.
             #expect(after.sent <= Self.bound, "the app generated \(after.sent) bytes after the test left")
-            let running = try await Self.running(key)
-            #expect(running == "0")
+            let leftover = try await Self.running(key).count()
+            #expect(leftover == 0, "app calls left running")
         }
     }
 
@@ -105,19 +133,14 @@ struct BackPressureTests {
             let whileReading = try await client.websocket("/ws/flood", query: [("key", key)]) { ws in
                 let first = try await ws.receiveBytes()
                 #expect(first.count == 10 * 1024)
-                try await Task.sleep(for: .milliseconds(800))
-                return try await Self.stats(client, key)
+                return try await Self.heldInSend(client, key)
             }
-            #expect(whileReading.sent > 0)
-            #expect(
-                whileReading.sent <= Self.bound,
-                "the app sent \(whileReading.sent) bytes to a test that read one message"
-            )
+            Self.expectHeldBack(whileReading, afterReading: "one message")
             let after = try await Self.eventually(client, key) { $0.ended }
             #expect(after.ended && after.closed)
             #expect(after.messages < 100_000)
-            let running = try await Self.running(key)
-            #expect(running == "0")
+            let leftover = try await Self.running(key).count()
+            #expect(leftover == 0, "app calls left running")
         }
     }
 
@@ -135,14 +158,10 @@ struct BackPressureTests {
             let query = [("key", key), ("count", "3000")]
             let whileReading = try await client.websocket("/ws/naive-flood", query: query) { ws in
                 _ = try await ws.receiveBytes()
-                try await Task.sleep(for: .milliseconds(800))
-                return try await Self.stats(client, key)
+                return try await Self.heldInSend(client, key)
             }
-            #expect(
-                whileReading.sent <= Self.bound,
-                "the app sent \(whileReading.sent) bytes to a test that read one message"
-            )
-            let after = try await Self.eventually(client, key) { $0.ended }
+            Self.expectHeldBack(whileReading, afterReading: "one message")
+            let after = try await Self.eventuallyEnded(client, key, closed: false)
             #expect(after.ended)
             // The app never reads, so only its `send()` can tell it the client has gone: it must not
             // have been let through the whole flood after the test left.
@@ -154,12 +173,14 @@ struct BackPressureTests {
                 #expect(after.messages == 3000)
                 #expect(after.error == nil)
             }
-            let running = try await Self.running(key)
-            #expect(running == "0")
+            let leftover = try await Self.running(key).count()
+            #expect(leftover == 0, "app calls left running")
         }
     }
 
-    @Test func sendingWhileTheAppFloodsDoesNotDeadlock() async throws {
+    /// A deadlock would hang here, so the time limit turns it into a failure.
+    @Test(.timeLimit(.minutes(3)))
+    func sendingWhileTheAppFloodsDoesNotDeadlock() async throws {
         try await withTestClient(app: Self.app) { client in
             let key = UUID().uuidString
             try await client.websocket("/ws/flood", query: [("key", key), ("report", "1000")]) { ws in

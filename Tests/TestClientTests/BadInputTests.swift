@@ -22,13 +22,16 @@ struct BadInputTests {
         ]
     )
     func refused(method: String, path: String, headers: [(String, String)], message: String) async throws {
-        try await withTestClient(app: ProtocolTests.app) { client in
+        try await withTestClient(app: Fixture.counted) { client in
             let error = await #expect(throws: TestClientError.self) {
                 try await client.request(method: method, path, headerPairs: headers)
             }
             #expect(error?.code == .invalidRequest)
             #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
-            // Nothing reached the app: its event log stays as it was.
+            // Nothing reached the app, while a good request does.
+            #expect(try await Fixture.calls(client) == [])
+            _ = try await client.get("/")
+            #expect(try await Fixture.calls(client) == ["/"])
         }
     }
 

@@ -1,13 +1,19 @@
+import Foundation
 import HTTPTypes
 import TestClient
 import Testing
 
 struct CancellationTests {
-    @Test func cancellingAStreamReadDisconnectsTheApp() async throws {
+    /// The stream is endless, so a cancellation that did not reach it would never end the read:
+    /// the bound is far above a busy machine's time to cancel, far below the client's 30 s timeout
+    /// (which would end it otherwise), and the time limit turns a hang into a failure.
+    @Test(.timeLimit(.minutes(2)))
+    func cancellingAStreamReadDisconnectsTheApp() async throws {
+        let key = UUID().uuidString
         try await withTestClient(app: Fixture.starlette) { client in
             let (started, signal) = AsyncStream.makeStream(of: Void.self)
             let task = Task {
-                try await client.stream("/sse") { streamed in
+                try await client.stream("/sse", query: [("key", key)]) { streamed in
                     for try await _ in streamed.body { signal.yield() }
                 }
             }
@@ -16,18 +22,15 @@ struct CancellationTests {
             let start = clock.now
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
-            #expect(clock.now - start < .seconds(1))
-            var closed: [String] = []
-            for _ in 0..<250 {
-                closed = try await client.get("/stream-events").json([String].self)
-                if !closed.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(closed.contains { $0.hasPrefix("sse generator closed after") })
+            #expect(clock.now - start < .seconds(15))
+            let closed = try await StreamEnding.wait(client, key)
+            #expect(closed.count == 1 && closed[0].hasPrefix("sse generator closed after"), "\(closed)")
         }
     }
 
-    @Test func cancellingAWebSocketReceiveDisconnectsTheApp() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingAWebSocketReceiveDisconnectsTheApp() async throws {
         try await withTestClient(app: Fixture.starlette) { client in
             let (opened, signal) = AsyncStream.makeStream(of: Void.self)
             let task = Task {
@@ -45,30 +48,35 @@ struct CancellationTests {
                 var query: String
             }
             var seen: [Disconnect] = []
-            for _ in 0..<250 {
+            try await Lifecycle.poll("the app to see the disconnect") {
                 seen = try await client.get("/ws/disconnects").json([Disconnect].self).filter {
                     $0.query == "cancelled-receive"
                 }
-                if !seen.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(20))
+                return !seen.isEmpty
             }
             #expect(seen.count == 1)
         }
     }
 
-    @Test func cancellingARequestDeliversHTTPDisconnect() async throws {
+    /// A cancellation that never reached the call would hang the test: the time limit reports it.
+    @Test(.timeLimit(.minutes(3)))
+    func cancellingARequestDeliversHTTPDisconnect() async throws {
+        let key = UUID().uuidString
         try await withTestClient(app: ProtocolTests.app) { client in
-            let task = Task { try await client.get("/wait-disconnect") }
-            try await Task.sleep(for: .milliseconds(100))
+            let task = Task { try await client.get("/keyed-wait-disconnect/\(key)") }
+            var events: [String] = []
+            try await Lifecycle.poll("the app to have the request") {
+                events = try await client.get("/keyed-events/\(key)").json([String].self)
+                return !events.isEmpty
+            }
+            #expect(events == ["arrived"])
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
-            var events: [String] = []
-            for _ in 0..<250 {
-                events = try await client.get("/events").json([String].self)
-                if !events.isEmpty { break }
-                try await Task.sleep(for: .milliseconds(20))
+            try await Lifecycle.poll("the app to hear of the cancellation") {
+                events = try await client.get("/keyed-events/\(key)").json([String].self)
+                return events.count > 1
             }
-            #expect(events == ["http.disconnect"])
+            #expect(events == ["arrived", "http.disconnect"])
         }
     }
 }

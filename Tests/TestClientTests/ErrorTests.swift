@@ -66,11 +66,14 @@ struct ErrorTests {
     }
 
     @Test func badPathIsRefusedBeforeTheApp() async throws {
-        try await withTestClient(app: Fixture.asgi3) { client in
+        try await withTestClient(app: Fixture.counted) { client in
             for path in ["/a\r\nb", "/a\u{0}b", "ftp://example.com/"] {
                 let error = await #expect(throws: TestClientError.self) { try await client.get(path) }
                 #expect(error?.code == .invalidRequest)
             }
+            #expect(try await Fixture.calls(client) == [], "a refused path reached the app")
+            _ = try await client.get("/a%0Db")
+            #expect(try await Fixture.calls(client) == ["/a\rb"])
         }
     }
 

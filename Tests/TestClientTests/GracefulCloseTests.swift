@@ -1,5 +1,5 @@
 import HTTPTypes
-import Synchronization
+import PyASGIBridge
 import TestClient
 import Testing
 
@@ -59,15 +59,18 @@ struct GracefulCloseTests {
         try await Lifecycle.waitForLog(serial) { $0.contains("request start") }
         let released = Flag()
         let closing = TaskCount()
+        // The closes run on an executor of their own: once all five tasks have started and it is
+        // idle, each is suspended inside its close() (nothing else in the task can suspend).
+        let executor = QuiescentExecutor()
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<5 {
-                group.addTask {
+                group.addTask(executorPreference: executor) {
                     closing.increment()
                     await expectFailure(.lifespanShutdownFailed) { try await client.close() }
                     return released.isSet
                 }
             }
-            try await Lifecycle.poll("every close() to start") { closing.value == 5 }
+            try await Lifecycle.poll("every close() to begin and wait") { closing.value == 5 && executor.isIdle }
             try await waitUntilClosing(client)
             released.set()
             try await Lifecycle.release(serial)
@@ -177,7 +180,7 @@ struct GracefulCloseTests {
 
 /// A flag tasks share.
 private final class Flag: Sendable {
-    private let value = Mutex(false)
+    private let value = Locked(false)
 
     var isSet: Bool { value.withLock { $0 } }
 
@@ -186,7 +189,7 @@ private final class Flag: Sendable {
 
 /// A count tasks share.
 private final class TaskCount: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
 
     var value: Int { count.withLock { $0 } }
 

@@ -107,9 +107,11 @@ struct SharedLifespanTests {
         let first = try await TestClient(app: app)
         let closing = Task { try await first.close() }
         try await Lifecycle.poll("shutdown to begin") { try await log().contains("shutdown begins") }
-        let opening = Task { try await TestClient(app: app) }
-        // Time for a client that would not wait to start a lifespan beside the ending one.
-        try await Task.sleep(for: .milliseconds(200))
+        // The opening runs on an executor that says when it is idle: the open is then parked,
+        // waiting for the shutdown (or, wrongly, for a lifespan it started beside the ending one).
+        let executor = QuiescentExecutor()
+        let opening = Task(executorPreference: executor) { try await TestClient(app: app) }
+        try await Lifecycle.poll("the open to park") { executor.isIdle }
         #expect(try await log() == ["startup", "shutdown begins"])
 
         _ = try await outsider.get("/release")

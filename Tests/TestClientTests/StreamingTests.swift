@@ -1,10 +1,11 @@
+import Foundation
 import HTTPTypes
-import Synchronization
+import PyASGIBridge
 import TestClient
 import Testing
 
 final class Counter: Sendable {
-    let value = Mutex(0)
+    let value = Locked(0)
 }
 
 /// Chunks produced on demand, counting how many were pulled.
@@ -65,7 +66,7 @@ struct StreamingTests {
                 .post,
                 "/stream-echo",
                 body: .stream(Self.chunks(3)),
-                timeout: .seconds(5)
+                timeout: .seconds(30)  // the bug was a hang; a busy machine may take seconds
             )
             #expect(response.body.count == 100 + 101 + 102)
         }
@@ -94,8 +95,9 @@ struct StreamingTests {
     }
 
     @Test func streamedResponseHeadThenChunks() async throws {
+        let key = UUID().uuidString
         try await withTestClient(app: Fixture.starlette) { client in
-            try await client.stream("/sse") { streamed in
+            try await client.stream("/sse", query: [("key", key)]) { streamed in
                 #expect(streamed.status == .ok)
                 #expect(streamed.headers[.contentType]?.hasPrefix("text/event-stream") == true)
                 var events: [String] = []
@@ -106,8 +108,8 @@ struct StreamingTests {
                 #expect(events == (0..<5).map { "data: event \($0)\n\n" })
             }
             // Leaving early delivered http.disconnect and ended the app's task: its generator closed.
-            let closed = try await client.get("/stream-events").json([String].self)
-            #expect(closed.contains { $0.hasPrefix("sse generator closed after") })
+            let closed = try await StreamEnding.wait(client, key)
+            #expect(closed.count == 1 && closed[0].hasPrefix("sse generator closed after"), "\(closed)")
         }
     }
 
@@ -135,5 +137,18 @@ struct StreamingTests {
             }
             #expect(total == 5000)
         }
+    }
+}
+
+/// What `/sse?key=...` of the Starlette fixture recorded when its generator closed.
+enum StreamEnding {
+    /// Waits (30 s at most) until the stream of `key` has recorded its end, and returns the record.
+    static func wait(_ client: TestClient, _ key: String) async throws -> [String] {
+        var closed: [String] = []
+        try await Lifecycle.poll("the app's generator of stream \(key) to close") {
+            closed = try await client.get("/stream-events", query: [("key", key)]).json([String].self)
+            return !closed.isEmpty
+        }
+        return closed
     }
 }

@@ -47,4 +47,11 @@ enum Fixture {
     static let fastapi = "python_fixtures.fastapi_app:app"
     static let asgi3 = "python_fixtures.raw_asgi:app"
     static let asgi2 = "python_fixtures.raw_asgi:asgi2_app"
+    /// The raw ASGI app, a new object per client, recording the path of every call it gets.
+    static let counted = "python_fixtures.raw_asgi:counted()"
+
+    /// The paths of the calls a `counted` app got, in order.
+    static func calls(_ client: TestClient) async throws -> [String] {
+        try await client.get("/calls").json([String].self)
+    }
 }
