@@ -82,7 +82,11 @@ extension TestClientConfiguration {
             requireLowercaseHeaderNames: requireLowercaseHeaderNames
         )
         options.logLevel = logLevel?.value
-        options.echoPrefix = echoAppLogs ? TestScope.currentName ?? label : nil
+        // The running test is looked up now (a task-local read); its name is made only for an echo.
+        if echoAppLogs {
+            let test = TestScope.current
+            options.echoPrefix = { @Sendable () -> String in TestScope.name(of: test) ?? label }
+        }
         options.clientLogs = logs
         return options
     }

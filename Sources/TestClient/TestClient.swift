@@ -105,7 +105,10 @@ public final class TestClient: Sendable {
         do {
             // The lifespan's records go to its own log, shared by the app's clients (see `logs`).
             var options = configuration.callOptions(.streaming, label: "\(app) lifespan", logs: LogSink())
-            options.echoPrefix = options.echoPrefix.map { _ in "\(TestScope.currentName ?? app) lifespan" }
+            if options.echoPrefix != nil {
+                let (test, app) = (TestScope.current, app)
+                options.echoPrefix = { @Sendable () -> String in "\(TestScope.name(of: test) ?? app) lifespan" }
+            }
             options.raiseAppExceptions = true
             let settings = LifespanRunner.Settings(
                 runtime: runtime,

@@ -50,7 +50,7 @@ enum Callbacks {
         "drain",
         flags: shim_METH_NOARGS(),
         { capsule, _ in
-            object(capsule, as: LoopContext.self).drain()
+            object(capsule, as: LoopContext.self).drain(readable: true)
             return Py_NewRef(shim_None())
         }
     )
@@ -83,35 +83,35 @@ enum Callbacks {
         }
     )
 
-    // See `waitForWork`. Called by the glue's `run_app` as report(exception, result, cancelled).
+    // See `waitForWork`. Called by the glue's `run_app` as report(exception, result, cancelled) when
+    // the call ends, and as report(level, logger, message, exception, echo) for what the app logs,
+    // prints or warns during it, on whichever thread it does that (holding the GIL): that form
+    // touches only the call's Swift half, which is `Sendable`. One function for both, so that a
+    // request makes one function object fewer.
     nonisolated(unsafe) static let report = defineFast("report") { capsule, arguments, count in
-        guard count == 3, let arguments, let exception = arguments[0], let result = arguments[1],
-            let cancelled = arguments[2]
+        guard let arguments, count == 3 || count == 5, let first = arguments[0], let second = arguments[1],
+            let third = arguments[2]
         else {
             shim_Err_SetString(shim_Exc_TypeError(), "report(exception, result, cancelled)")
             return nil
         }
-        object(capsule, as: LoopAppCall.self).finished(
-            exception: Py_IsNone(exception) != 0 ? nil : exception,
-            result: result,
-            cancelled: PyObject_IsTrue(cancelled) == 1
-        )
-        return Py_NewRef(shim_None())
-    }
-
-    // See `waitForWork`. Called by the glue as capture(level, logger, message, exception, echo)
-    // for what the app logs, prints or warns during a call, on whichever thread the app does it
-    // (holding the GIL): it touches only the call's Swift half, which is `Sendable`.
-    nonisolated(unsafe) static let capture = defineFast("capture") { capsule, arguments, count in
-        guard count == 5, let arguments, let level = arguments[0].flatMap(Py.swiftString),
-            let logger = arguments[1].flatMap(Py.swiftString), let message = arguments[2].flatMap(Py.swiftString),
-            let exception = arguments[3], let echo = arguments[4]
+        let call = object(capsule, as: LoopAppCall.self)
+        guard count == 5 else {
+            call.finished(
+                exception: Py_IsNone(first) != 0 ? nil : first,
+                result: second,
+                cancelled: PyObject_IsTrue(third) == 1
+            )
+            return Py_NewRef(shim_None())
+        }
+        guard let level = Py.swiftString(first), let logger = Py.swiftString(second),
+            let message = Py.swiftString(third), let exception = arguments[3], let echo = arguments[4]
         else {
-            shim_Err_SetString(shim_Exc_TypeError(), "capture(level, logger, message, exception, echo)")
+            shim_Err_SetString(shim_Exc_TypeError(), "report(level, logger, message, exception, echo)")
             return nil
         }
         let text = Py_IsNone(exception) != 0 ? nil : Py.swiftString(exception)
-        object(capsule, as: LoopAppCall.self).call.captured(
+        call.call.captured(
             LogEntry(level: level, logger: logger, message: message, exception: text),
             echo: PyObject_IsTrue(echo) == 1
         )

@@ -80,7 +80,6 @@ extension LoopContext {
             let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
             let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
             let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
-            let capture = PyRef(owned: PyCFunction_NewEx(Callbacks.capture, capsule.pointer, nil)),
             let level = PyRef(owned: call.options.logLevel.map { PyLong_FromLong($0) } ?? Py_NewRef(shim_None())),
             let coroutine = PyRef(
                 owned: Py.call(
@@ -91,7 +90,7 @@ extension LoopContext {
                     receive.pointer,
                     send.pointer,
                     report.pointer,
-                    capture.pointer,
+                    report.pointer,
                     level.pointer
                 )
             ),

@@ -178,9 +178,14 @@ final class LoopContext {
         else { return PyErr_Clear() }
     }
 
-    func drain() {
-        runtime.clearWake()
-        for command in runtime.takeCommands() {
+    /// Runs the queued commands. `readable`: called because the wake descriptor is readable (the
+    /// selector's reader callback), so it is emptied whatever the queue says.
+    func drain(readable: Bool = false) {
+        let (commands, woken) = runtime.takeCommands()
+        // A wake written after `takeCommands` leaves the descriptor readable: the reader callback
+        // then empties it, so it never stays readable.
+        if woken || readable { runtime.clearWake() }
+        for command in commands {
             switch command {
             case .loadApp(let spec, let reply): startLoad(spec, reply: reply)
             case .releaseApp(let id): releaseApp(id)

@@ -32,6 +32,8 @@ package final class PythonRuntime: Sendable {
         var commands: [Command] = []
         /// The loop thread is (about to be) blocked in its selector: a submit must write `wakeFD`.
         var parked = false
+        /// A submit wrote `wakeFD` since the loop last took the commands.
+        var woken = false
     }
 
     package let configuration: InterpreterConfiguration
@@ -180,6 +182,7 @@ package final class PythonRuntime: Sendable {
             queue.commands.append(command)
             hasWork.store(true, ordering: .releasing)
             defer { queue.parked = false }
+            if queue.parked { queue.woken = true }
             return queue.parked
         }
         if wake {
@@ -188,17 +191,16 @@ package final class PythonRuntime: Sendable {
         }
     }
 
-    /// Loop side: takes every queued command.
-    func takeCommands() -> [Command] {
+    /// Loop side: takes every queued command, and whether the wake descriptor was written for them
+    /// (then it must be emptied; a loop that was busy takes its work without a system call).
+    func takeCommands() -> (commands: [Command], woken: Bool) {
         queue.withLock { queue in
             hasWork.store(false, ordering: .relaxed)
             queue.parked = false
-            return queue.commands.isEmpty
-                ? []
-                : {
-                    defer { queue.commands = [] }
-                    return queue.commands
-                }()
+            defer { queue.woken = false }
+            guard !queue.commands.isEmpty else { return ([], queue.woken) }
+            defer { queue.commands = [] }
+            return (queue.commands, queue.woken)
         }
     }
 

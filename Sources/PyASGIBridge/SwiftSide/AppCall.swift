@@ -72,7 +72,7 @@ package final class AppCall: Sendable {
     func captured(_ entry: LogEntry, echo: Bool) {
         state.withLock { $0.logs.append(entry) }
         options.clientLogs?.append(entry)
-        if echo, let prefix = options.echoPrefix { LogEcho.echo(entry, prefix: prefix) }
+        if echo, let prefix = options.echoPrefix { LogEcho.echo(entry, prefix: prefix()) }
     }
 
     // MARK: Inbound

@@ -12,7 +12,7 @@ package struct AppCallOptions: Sendable {
     package var logLevel: Int? = nil
     /// What the app logs during the call is echoed to stderr after this prefix (the test, or the
     /// call); nil: not echoed.
-    package var echoPrefix: String? = nil
+    package var echoPrefix: (@Sendable () -> String)? = nil
     /// Also receives every record of the call (the client's records).
     package var clientLogs: LogSink? = nil
 

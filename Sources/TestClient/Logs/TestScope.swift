@@ -9,9 +9,15 @@ import Darwin
 /// The Swift test running on the current task, if any (Swift Testing; nil under XCTest and outside
 /// tests): what echoed log lines and a forgotten `close()` name.
 enum TestScope {
+    /// The running test, if any.
+    static var current: Test? { Test.current }
+
+    /// `Suite/test()`, or the test's display name, of the running test.
+    static var currentName: String? { name(of: Test.current) }
+
     /// `Suite/test()`, or the test's display name.
-    static var currentName: String? {
-        guard let test = Test.current else { return nil }
+    static func name(of test: Test?) -> String? {
+        guard let test else { return nil }
         if let display = test.displayName { return display }
         // `Module.Suite/test()/File.swift:12:6`: the module and the source location are noise.
         let id = String(describing: test.id)
