@@ -38,18 +38,21 @@ enum GlueModule {
             cancellations. Before it blocks it lets the bridge spin briefly (GIL released) for work
             from Swift, so that a request arriving right after the last one costs no wake-up."""
 
-            def __init__(self, wait_for_work):
+            def __init__(self, wait_for_work, work_flag):
                 super().__init__()
                 self._wait_for_work = wait_for_work
+                # One byte Swift sets while commands are queued: a busy loop reads it instead of
+                # calling in on every iteration.
+                self._work_flag = work_flag
 
             def select(self, timeout=None):
-                if self._wait_for_work(timeout):
+                if (timeout is None or timeout > 0 or self._work_flag[0]) and self._wait_for_work(timeout):
                     timeout = 0
                 return super().select(timeout)
 
 
-        def make_loop(wait_for_work):
-            loop = asyncio.SelectorEventLoop(_BridgeSelector(wait_for_work))
+        def make_loop(wait_for_work, work_flag):
+            loop = asyncio.SelectorEventLoop(_BridgeSelector(wait_for_work, work_flag))
             asyncio.set_event_loop(loop)
             return loop
 

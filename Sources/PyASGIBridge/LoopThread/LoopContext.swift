@@ -114,7 +114,12 @@ final class LoopContext {
             let waitForWork = PyRef(owned: PyCFunction_NewEx(Callbacks.waitForWork, capsule.pointer, nil)),
             let drain = PyRef(owned: PyCFunction_NewEx(Callbacks.drain, capsule.pointer, nil)),
             let makeLoop = PyRef(owned: PyObject_GetAttrString(glue, "make_loop")),
-            let loop = Py.call(makeLoop.pointer, waitForWork.pointer)
+            let flag = PyRef(
+                owned: runtime.workFlag.withMemoryRebound(to: CChar.self, capacity: 1) {
+                    PyMemoryView_FromMemory($0, 1, PyBUF_READ)
+                }
+            ),
+            let loop = Py.call(makeLoop.pointer, waitForWork.pointer, flag.pointer)
         else { throw LoopContext.failure("Cannot create the event loop.") }
         self.loop = loop
         guard let createTask = PyObject_GetAttr(loop, keys.createTask),

@@ -40,6 +40,16 @@ package final class PythonRuntime: Sendable {
     private let queue = Locked(Queue())
     /// Commands are queued; read without the lock by the spinning loop thread.
     let hasWork = Atomic<Bool>(false)
+    /// The same as `hasWork`, as one byte the loop's selector reads from Python without a call
+    /// (a `memoryview` over it): written only under `queue`'s lock; the selector's unsynchronised
+    /// read at worst sees a new value one loop iteration late, and then calls in. Allocated once,
+    /// never freed (the runtime lives as long as the process).
+    // nonisolated(unsafe): the pointer itself never changes; the byte is written under `queue`'s lock.
+    nonisolated(unsafe) let workFlag: UnsafeMutablePointer<UInt8> = {
+        let flag = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        flag.initialize(to: 0)
+        return flag
+    }()
     /// Readable when the loop thread must wake up: the read end of a pipe.
     let wakeFD: Int32
     private let wakeWriteFD: Int32
@@ -181,6 +191,7 @@ package final class PythonRuntime: Sendable {
         let wake = queue.withLock { queue -> Bool in
             queue.commands.append(command)
             hasWork.store(true, ordering: .releasing)
+            workFlag.pointee = 1
             defer { queue.parked = false }
             if queue.parked { queue.woken = true }
             return queue.parked
@@ -196,6 +207,7 @@ package final class PythonRuntime: Sendable {
     func takeCommands() -> (commands: [Command], woken: Bool) {
         queue.withLock { queue in
             hasWork.store(false, ordering: .relaxed)
+            workFlag.pointee = 0
             queue.parked = false
             defer { queue.woken = false }
             guard !queue.commands.isEmpty else { return ([], queue.woken) }
