@@ -84,15 +84,26 @@ extension TestClient {
         line: Int = #line
     ) async throws -> TestResponse {
         let label = "\(method.rawValue) \(path)"
-        let body = try await CallSite(fileID: fileID, line: line).attach {
-            try RequestBody.one(of: body, json: json, encoder: encoder, form: form, multipart: multipart, label)
+        let payload: RequestBody
+        do {
+            payload = try RequestBody.one(
+                of: body,
+                json: json,
+                encoder: encoder,
+                form: form,
+                multipart: multipart,
+                label
+            )
+        } catch var error as TestClientError {
+            error.location = CallSite(fileID: fileID, line: line).description
+            throw error
         }
         return try await request(
             method,
             path,
             query: query,
             headers: headers,
-            body: body,
+            body: payload,
             timeout: timeout,
             followRedirects: followRedirects,
             fileID: fileID,

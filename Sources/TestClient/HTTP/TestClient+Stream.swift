@@ -32,15 +32,17 @@ extension TestClient {
         line: Int = #line,
         _ handler: (StreamedResponse) async throws -> Result
     ) async throws -> Result {
-        let request = ClientRequest(
-            method,
+        try await stream(
             path,
+            method: method,
             query: query,
             headers: headers,
             body: .raw(body),
-            site: CallSite(fileID: fileID, line: line)
+            timeout: timeout,
+            fileID: fileID,
+            line: line,
+            handler
         )
-        return try await stream(request, timeout: timeout, handler)
     }
 
     /// Sends a request with a ``RequestBody`` (JSON, a form, a stream, …) and gives `handler` the
