@@ -57,7 +57,7 @@ extension TestClient {
     ///   - headers: Request headers; they replace the client's ``headers`` of the same name.
     ///   - body: Raw bytes, sent with no `Content-Type`.
     ///   - json: Any `Encodable` value, sent as JSON (`Content-Type: application/json`).
-    ///   - encoder: The encoder for `json`.
+    ///   - encoder: The encoder for `json`; a new `JSONEncoder()` when nil.
     ///   - form: Fields, in order, `application/x-www-form-urlencoded`.
     ///   - multipart: Fields and files, `multipart/form-data`.
     ///   - timeout: How long the app may take; the client's default when nil.
@@ -75,7 +75,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -83,7 +83,6 @@ extension TestClient {
         fileID: String = #fileID,
         line: Int = #line
     ) async throws -> TestResponse {
-        let label = "\(method.rawValue) \(path)"
         let payload: RequestBody
         do {
             payload = try RequestBody.one(
@@ -92,7 +91,7 @@ extension TestClient {
                 encoder: encoder,
                 form: form,
                 multipart: multipart,
-                label
+                "\(method.rawValue) \(path)"
             )
         } catch var error as TestClientError {
             error.location = CallSite(fileID: fileID, line: line).description
@@ -147,7 +146,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -208,7 +207,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -269,7 +268,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -330,7 +329,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -391,7 +390,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -452,7 +451,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -513,7 +512,7 @@ extension TestClient {
         headers: HTTPFields = [:],
         body: [UInt8]? = nil,
         json: (any Encodable & Sendable)? = nil,
-        encoder: JSONEncoder = JSONEncoder(),
+        encoder: JSONEncoder? = nil,
         form: [(String, String)]? = nil,
         multipart: [MultipartPart]? = nil,
         timeout: Duration? = nil,
@@ -544,23 +543,25 @@ extension RequestBody {
     static func one(
         of bytes: [UInt8]?,
         json: (any Encodable & Sendable)?,
-        encoder: JSONEncoder,
+        encoder: JSONEncoder?,
         form: [(String, String)]?,
         multipart: [MultipartPart]?,
-        _ label: String
+        _ label: @autoclosure () -> String
     ) throws -> RequestBody {
-        let given = [
-            ("body:", bytes != nil), ("json:", json != nil), ("form:", form != nil), ("multipart:", multipart != nil),
-        ]
-        .filter(\.1).map(\.0)
-        guard given.count <= 1 else {
+        // Counted without building anything: this runs on every request.
+        let count = (bytes == nil ? 0 : 1) + (json == nil ? 0 : 1) + (form == nil ? 0 : 1) + (multipart == nil ? 0 : 1)
+        guard count <= 1 else {
+            let given = [
+                ("body:", bytes != nil), ("json:", json != nil), ("form:", form != nil), ("multipart:", multipart != nil),
+            ]
+            .filter(\.1).map(\.0)
             throw TestClientError(
                 .invalidRequest,
                 "A request has one body; this one was given \(given.joined(separator: " and ")).",
-                request: label
+                request: label()
             )
         }
-        if let json { return try .json(json, encoder: encoder) }
+        if let json { return try .json(json, encoder: encoder ?? JSONEncoder()) }
         if let form { return .form(form) }
         if let multipart { return .multipart(multipart) }
         return .raw(bytes)
