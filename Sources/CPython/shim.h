@@ -15,6 +15,16 @@ static inline PyObject *shim_Bool(int value) { return value ? Py_True : Py_False
 static inline PyObject *shim_Exc_RuntimeError(void) { return PyExc_RuntimeError; }
 static inline PyObject *shim_Exc_TypeError(void) { return PyExc_TypeError; }
 
+// A spin-wait hint (x86 PAUSE, Arm YIELD): the spinning core backs off, lends its resources to a
+// sibling hardware thread, and uses less power, where a sched_yield() would enter the kernel.
+static inline void shim_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 // Type checks are function-like macros.
 static inline int shim_Unicode_Check(PyObject *o) { return PyUnicode_Check(o); }
 static inline int shim_Bytes_Check(PyObject *o) { return PyBytes_Check(o); }

@@ -45,6 +45,8 @@ public final class TestClient: Sendable {
     let runtime: PythonRuntime
     let loadedApp: LoadedAppID
     let calls = ClientCalls()
+    /// How long this client's requests take, which fits how long each waits spinning (see `CallPace`).
+    let pace = CallPace()
     /// Every record of this client's calls.
     let logSink = LogSink()
     /// Where the client was opened, as a forgotten `close()` names it.

@@ -159,10 +159,11 @@ final class LoopContext {
         }
         let seconds = Py_IsNone(timeout) != 0 ? Double.infinity : PyFloat_AsDouble(timeout)
         if seconds <= 0 { return false }
+        runtime.loopWaiting.store(true, ordering: .releasing)
         let budget = min(runtime.loopSpin, seconds.isFinite ? .seconds(seconds) : runtime.loopSpin)
         if budget > .zero {
             let saved = PyEval_SaveThread()
-            let found = Spin.wait(for: budget) { runtime.hasWork.load(ordering: .acquiring) }
+            let found = Spin.wait(for: budget, side: .loop) { runtime.hasWork.load(ordering: .acquiring) }
             PyEval_RestoreThread(saved)
             if found {
                 drain()
@@ -186,6 +187,7 @@ final class LoopContext {
     /// Runs the queued commands. `readable`: called because the wake descriptor is readable (the
     /// selector's reader callback), so it is emptied whatever the queue says.
     func drain(readable: Bool = false) {
+        runtime.loopWaiting.store(false, ordering: .releasing)
         let (commands, woken) = runtime.takeCommands()
         // A wake written after `takeCommands` leaves the descriptor readable: the reader callback
         // then empties it, so it never stays readable.

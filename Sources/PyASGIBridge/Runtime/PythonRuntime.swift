@@ -50,6 +50,9 @@ package final class PythonRuntime: Sendable {
         flag.initialize(to: 0)
         return flag
     }()
+    /// The loop is waiting for something to do (spinning for work, or blocked in its selector) rather
+    /// than running callbacks; cleared when it takes queued commands. See ``loopIsIdle``.
+    let loopWaiting = Atomic<Bool>(false)
     /// Readable when the loop thread must wake up: the read end of a pipe.
     let wakeFD: Int32
     private let wakeWriteFD: Int32
@@ -214,6 +217,13 @@ package final class PythonRuntime: Sendable {
             defer { queue.commands = [] }
             return (queue.commands, queue.woken)
         }
+    }
+
+    /// Whether the loop has nothing queued and waits for something to do: a call not done by now
+    /// awaits I/O, a timer or a thread, and its task may as well park. (`hasWork` is read first:
+    /// the loop clears `loopWaiting` before it takes the commands that clear `hasWork`.)
+    var loopIsIdle: Bool {
+        !hasWork.load(ordering: .acquiring) && loopWaiting.load(ordering: .acquiring)
     }
 
     /// Loop side: records that the loop is about to block, unless work came in meanwhile.

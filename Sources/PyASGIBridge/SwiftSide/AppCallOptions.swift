@@ -15,6 +15,9 @@ package struct AppCallOptions: Sendable {
     package var echoPrefix: (@Sendable () -> String)? = nil
     /// Also receives every record of the call (the client's records).
     package var clientLogs: LogSink? = nil
+    /// The pace of the client's recent calls, which fits how long a request's task spins for its
+    /// response before it parks; nil: the fixed budget.
+    package var pace: CallPace? = nil
 
     package init(mode: AppCall.Mode, raiseAppExceptions: Bool = true, requireLowercaseHeaderNames: Bool = false) {
         self.mode = mode

@@ -1,3 +1,4 @@
+internal import CPython
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,35 +10,104 @@ import Darwin
 /// A bounded busy-wait before parking a thread. A blocking hand-off between two threads costs
 /// 15–50 µs here; a spinning one 1–3 µs. Only one spinner at a time on each side, so spinning never
 /// takes a core that other waiters or the app need (2 cores: the loop thread and one Swift thread).
+///
+/// The wait backs off with the CPU's spin hint (PAUSE) between checks, up to 8 hints apart (about
+/// 0.15 µs), reads the clock only every 16 checks, and lets another thread in (`sched_yield`) once
+/// every 20 µs rather than on every check: a storm of system calls and clock reads costs the core
+/// (and, on a VM, its sibling) more than the wait it shortens.
 enum Spin {
-    /// How long a Swift task spins for its result before it suspends. Parking and waking a task
-    /// costs 50–80 µs here, more than most requests take, so the budget covers a slow framework's
-    /// request (Quart: ~110 µs). After the first 20 µs the spinner yields its core between checks,
-    /// so executor threads the app starts are not starved. Measured with scripts/bench: a longer
-    /// budget (1–3 ms) or yielding from the start slows the loop thread (the two vCPUs here share
-    /// a core), a shorter one pays the wake-up on every FastAPI request.
+    /// How long a Swift task spins for its result at most before it suspends. Parking and waking a
+    /// task costs 50–80 µs here, more than most requests take, so the budget covers a slow
+    /// framework's request (Quart: ~110 µs); a ``CallPace`` fits it to what the app's calls take.
+    /// Measured with scripts/bench: a longer budget (1–3 ms) slows the loop thread, a shorter one
+    /// pays the wake-up on every FastAPI request.
     static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 300)
 
-    private static let spinners = Atomic<Int>(0)
+    /// Whose spinner: at most one spins at a time on each side.
+    enum Side {
+        case swift
+        case loop
+    }
+
+    private static let swiftSpinners = Atomic<Int>(0)
+    private static let loopSpinners = Atomic<Int>(0)
+    /// How often a spinner lets another runnable thread (an executor thread the app started) in.
     private static let politeness: Duration = .microseconds(
         Environment.value("ASGI_BRIDGE_SPIN_POLITE_US").flatMap(Int.init) ?? 20
     )
 
-    /// Spins until `condition` holds or the budget is spent; true if it holds.
-    static func wait(for budget: Duration = swiftBudget, until condition: () -> Bool) -> Bool {
-        if condition() { return true }
-        guard budget > .zero, spinners.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged else {
-            return false
+    private static func claim(_ side: Side) -> Bool {
+        switch side {
+        case .swift: swiftSpinners.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
+        case .loop: loopSpinners.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
         }
-        defer { spinners.store(0, ordering: .releasing) }
+    }
+
+    private static func release(_ side: Side) {
+        switch side {
+        case .swift: swiftSpinners.store(0, ordering: .releasing)
+        case .loop: loopSpinners.store(0, ordering: .releasing)
+        }
+    }
+
+    /// Spins until `condition` holds, `giveUp` holds, or the budget is spent; true if `condition` holds.
+    static func wait(
+        for budget: Duration = swiftBudget,
+        side: Side = .swift,
+        until condition: () -> Bool,
+        giveUp: () -> Bool = { false }
+    ) -> Bool {
+        if condition() { return true }
+        guard budget > .zero, claim(side) else { return false }
+        defer { release(side) }
         let clock = ContinuousClock()
-        let deadline = clock.now + budget
-        let politeAfter = clock.now + politeness
+        let start = clock.now
+        let deadline = start + budget
+        var nextYield = start + politeness
+        var hints = 1
         while true {
-            for _ in 0..<64 where condition() { return true }
+            for _ in 0..<16 {
+                if condition() { return true }
+                for _ in 0..<hints { shim_cpu_relax() }
+                if hints < 8 { hints &<<= 1 }
+            }
+            if giveUp() { return condition() }
             let now = clock.now
             if now >= deadline { return condition() }
-            if now >= politeAfter { sched_yield() }
+            if now >= nextYield {
+                sched_yield()
+                nextYield = now + politeness
+            }
         }
+    }
+}
+
+/// How long the calls of one client (so, mostly, of one app) have recently taken from the
+/// request to the response: the Swift side spins about that long before it parks, and not at all
+/// for an app whose calls take far longer than a wake-up costs. Updated without a lock; a lost
+/// update only makes the average a little older.
+package final class CallPace: Sendable {
+    /// Nanoseconds, an exponential moving average (weight 1/4); -1 before the first call.
+    private let average = Atomic<Int64>(-1)
+
+    package init() {}
+
+    /// How long to spin for the next call's response.
+    var budget: Duration {
+        let average = average.load(ordering: .relaxed)
+        let ceiling = Spin.swiftBudget
+        guard average >= 0 else { return ceiling }
+        // Calls that take longer than the whole budget: park at once, spinning would only burn the
+        // core. Else the whole budget, which also covers the slow tail (a collection, a preempted
+        // thread) of a fast app's calls: parking one costs more than the spin.
+        return Duration.nanoseconds(average) > ceiling ? .zero : ceiling
+    }
+
+    /// A call took `elapsed` from its start to its response.
+    func record(_ elapsed: Duration) {
+        let (seconds, attoseconds) = elapsed.components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let average = average.load(ordering: .relaxed)
+        self.average.store(average < 0 ? nanoseconds : average + (nanoseconds - average) / 4, ordering: .relaxed)
     }
 }
