@@ -45,10 +45,12 @@ struct Benchmark {
         var memory = true
         /// How much of /huge the peers stream (they hold all of it, httpx twice); 0 skips them.
         var peerStreamChunks = 4_096
+        /// Where our time goes instead of the comparison (see Benchmark+Account.swift).
+        var account = false
 
         static let usage =
             "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--workloads get,json,…,big]"
-            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory]"
+            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory] [--account]"
 
         init?(_ arguments: some Sequence<String>) {
             var arguments = arguments.makeIterator()
@@ -61,6 +63,7 @@ struct Benchmark {
                 case "--peer-stream-chunks": peerStreamChunks = Int(arguments.next() ?? "") ?? peerStreamChunks
                 case "--no-cookies": useCookies = false
                 case "--no-memory": memory = false
+                case "--account": account = true
                 default: return nil
                 }
             }
@@ -68,10 +71,11 @@ struct Benchmark {
     }
 
     static func main() async throws {
-        guard let options = Options(CommandLine.arguments.dropFirst()) else {
+        guard var options = Options(CommandLine.arguments.dropFirst()) else {
             print(Options.usage)
             return
         }
+        if options.account, !CommandLine.arguments.contains("--apps") { options.apps = ["starlette", "fastapi"] }
         var configuration = TestClientConfiguration()
         configuration.lifespan = .off
         configuration.useCookies = options.useCookies
@@ -81,6 +85,11 @@ struct Benchmark {
             clients[app] = try await TestClient(app: "bench_apps:\(app)", configuration: configuration)
         }
         let runtime = try await PythonRuntime.shared(InterpreterConfiguration(searchPaths: [pythonDirectory]))
+        if options.account {
+            try await account(options, clients: clients, runtime: runtime)
+            for client in clients.values { try await client.close() }
+            return
+        }
 
         let samples = try await measureRounds(options, clients: clients, runtime: runtime)
         printTable(samples, options: options)

@@ -13,8 +13,12 @@ final class PeerProcess {
     private let output = Pipe()
     private var buffer: [UInt8] = []
 
-    init(python: String, directory: String) throws {
+    /// - Parameter environment: Variables to set besides this process's own.
+    init(python: String, directory: String, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: python)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.arguments = [directory + "/bench_process.py"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = input

@@ -1,6 +1,6 @@
 """The Python peers in a plain python process of the venv, as a user runs async-asgi-testclient under
 pytest (scripts/bench's default). asgi-bench writes one batch per line, "KIND MODULE:APP WORKLOAD"
-(kind raw, aatc or httpx), and reads back "WALL CPU": microseconds per request of wall time and of
+(kind raw, rawtask, aatc or httpx; thread-KIND runs the batch on a new thread's loop), and reads back "WALL CPU": microseconds per request of wall time and of
 this process's CPU time (user + system, from getrusage). One event loop serves every batch, so the
 peers' clients are made once, as in the embedded run."""
 import asyncio
@@ -25,7 +25,10 @@ def main():
         kind, spec, workload = line.split()
         requests = bench_peers.WORKLOADS[workload][3]
         before = _cpu_seconds()
-        wall = loop.run_until_complete(bench_peers.run(kind, spec, workload))
+        if kind.startswith("thread-"):
+            wall = bench_peers.run_on_new_thread(kind[len("thread-"):], spec, workload)
+        else:
+            wall = loop.run_until_complete(bench_peers.run(kind, spec, workload))
         cpu = (_cpu_seconds() - before) * 1e6 / requests
         sys.stdout.write("%r %r\n" % (wall, cpu))
         sys.stdout.flush()

@@ -20,10 +20,12 @@ extension TestClient {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (AppCall) async throws -> Result
     ) async throws -> Result {
+        let account = CallAccount.start()
         let call: AppCall
         do {
             let scope = try scope()
-            let options = callOptions(mode, label: label)
+            var options = callOptions(mode, label: label)
+            options.account = account
             call = try calls.open(label) {
                 runtime.open(app: loadedApp, scope: scope, inbound: inbound, options: options)
             }
@@ -33,6 +35,7 @@ extension TestClient {
         defer {
             if !call.isOver { call.leave() }
             calls.remove(call)
+            account?.finish()
         }
         do {
             return try await body(call)

@@ -89,6 +89,11 @@ enum Callbacks {
     // touches only the call's Swift half, which is `Sendable`. One function for both, so that a
     // request makes one function object fewer.
     nonisolated(unsafe) static let report = defineFast("report") { capsule, arguments, count in
+        if count == 0 {
+            // run_app_accounted: the call's task runs its first step.
+            object(capsule, as: LoopAppCall.self).call.options.account?.mark(.appStarted)
+            return Py_NewRef(shim_None())
+        }
         guard let arguments, count == 3 || count == 5, let first = arguments[0], let second = arguments[1],
             let third = arguments[2]
         else {

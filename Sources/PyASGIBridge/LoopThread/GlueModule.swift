@@ -100,6 +100,12 @@ enum GlueModule {
             report(None, result, False)
 
 
+        async def run_app_accounted(app, is_asgi2, scope, receive, send, report, capture, level):
+            """run_app, stamping the moment the call's task first runs (ASGI_BRIDGE_ACCOUNT=1)."""
+            report()
+            await run_app(app, is_asgi2, scope, receive, send, report, capture, level)
+
+
         # --- What the app logs, per call -------------------------------------------------------
         # The running call's [capture, level, pending print text], or None outside any call.
         _current_call = contextvars.ContextVar("swift_asgi_bridge_call", default=None)

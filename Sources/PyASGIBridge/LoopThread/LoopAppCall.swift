@@ -62,7 +62,7 @@ final class LoopAppCall {
 
     private func completedFuture(_ event: InboundEvent) -> PyPointer? {
         observe(event)
-        guard let message = PyRef(owned: context.scopes.message(event)),
+        guard let message = PyRef(owned: message(event)),
             let future = PyObject_CallNoArgs(context.createFuture)
         else { return nil }
         guard PyRef(owned: Py.callMethod(future, context.keys.setResult, message.pointer)) != nil else {
@@ -70,6 +70,14 @@ final class LoopAppCall {
             return nil
         }
         return future
+    }
+
+    /// The dict `receive()` returns for `event`.
+    private func message(_ event: InboundEvent) -> PyPointer? {
+        guard let account = call.options.account else { return context.scopes.message(event) }
+        let start = CallAccount.now()
+        defer { account.builtMessage(since: start) }
+        return context.scopes.message(event)
     }
 
     private func observe(_ event: InboundEvent) {
@@ -89,7 +97,7 @@ final class LoopAppCall {
             observe(event)
             waiting.removeFirst()
             defer { Py_DecRef(future) }
-            guard let message = PyRef(owned: context.scopes.message(event)),
+            guard let message = PyRef(owned: message(event)),
                 PyRef(owned: Py.callMethod(future, context.keys.setResult, message.pointer)) != nil
             else {
                 PyErr_Clear()
@@ -105,11 +113,15 @@ final class LoopAppCall {
         // A websocket app may still close a socket the client closed, as a server lets it.
         if clientGone, call.scope.kind != .websocket { return refuseAfterDisconnect() }
         let event: OutboundEvent
-        switch context.parser.parse(
+        let account = call.options.account
+        let parseStart = account == nil ? 0 : CallAccount.now()
+        let parsed = context.parser.parse(
             message,
             state: protocolState.phase.rawValue,
             lowercaseNames: call.options.requireLowercaseHeaderNames
-        ) {
+        )
+        account?.parsed(since: parseStart)
+        switch parsed {
         case .event(let parsed): event = parsed
         case .invalid(let failure): return reject(failure)
         }
@@ -224,6 +236,7 @@ final class LoopAppCall {
 
     /// The app call ended (reported by the glue's `run_app` from inside the task).
     func finished(exception: PyPointer?, result: PyPointer, cancelled: Bool) {
+        call.options.account?.mark(.appEnded)
         context.calls.removeValue(forKey: ObjectIdentifier(call))
         // A task the app left behind that still calls `receive()` gets a disconnect, not a hang.
         call.responseCompleted()
@@ -239,6 +252,7 @@ final class LoopAppCall {
             _ = call.deliver(.responseBody(body: response.body, moreBody: false))
         }
         call.appCallEnded(outcome)
+        if call.options.account != nil { context.lastHandover = CallAccount.now() }
     }
 
     /// How the app call ended: the gathered response (buffered), a server's 500 (status set, also

@@ -69,14 +69,20 @@ extension LoopContext {
     /// Starts an app call: its scope, `receive`/`send`/`report` bound to its loop half, and a task
     /// running the glue's `run_app`, which reports the call's end from inside the task.
     func open(_ call: AppCall) {
+        let account = call.options.account
+        account?.mark(.opened)
         guard let state = state(for: call) else {
             call.appCallEnded(.failure(.connectionClosed(reason: "The client was closed.")))
             return
         }
         let app = apps[call.appID]!
         let loopCall = LoopAppCall(call: call, context: self)
-        guard let scope = PyRef(owned: scopes.scope(call.scope, state: state)),
-            let capsule = PyRef(owned: loopCall.capsule()),
+        guard let scope = PyRef(owned: scopes.scope(call.scope, state: state)) else {
+            call.appCallEnded(.failure(.appException(takeError())))
+            return
+        }
+        account?.mark(.scopeBuilt)
+        guard let capsule = PyRef(owned: loopCall.capsule()),
             let receive = PyRef(owned: PyCFunction_NewEx(Callbacks.receive, capsule.pointer, nil)),
             let send = PyRef(owned: PyCFunction_NewEx(Callbacks.send, capsule.pointer, nil)),
             let report = PyRef(owned: PyCFunction_NewEx(Callbacks.report, capsule.pointer, nil)),
@@ -99,6 +105,7 @@ extension LoopContext {
             call.appCallEnded(.failure(.appException(takeError())))
             return
         }
+        account?.mark(.taskCreated)
         loopCall.task = task
         calls[ObjectIdentifier(call)] = loopCall
     }

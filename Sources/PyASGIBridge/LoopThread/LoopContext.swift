@@ -54,6 +54,9 @@ final class LoopContext {
     var appIDs: [UnsafeMutableRawPointer: Int] = [:]
     var nextAppID = 0
     var calls: [ObjectIdentifier: LoopAppCall] = [:]
+    /// When the loop thread last handed an accounted call's outcome over (0: none since it last
+    /// waited): how long it runs on after a call until it waits again (``AccountTotals/loopTail``).
+    var lastHandover: Int64 = 0
 
     private static func failure(_ what: String) -> BridgeFailure {
         guard PyErr_Occurred() != nil, let error = fetchError() else { return .interpreterStart(what) }
@@ -77,7 +80,8 @@ final class LoopContext {
         }
         describeFunction = try attribute("describe")
         startLoadFunction = try attribute("start_load")
-        runAppFunction = try attribute("run_app")
+        // Accounted calls stamp the moment their task first runs (see ``CallAccount``).
+        runAppFunction = try attribute(CallAccount.isEnabled ? "run_app_accounted" : "run_app")
         resolveLaterFunction = try attribute("resolve_later")
         appLoadError = try attribute("AppLoadError")
         clientDisconnected = try attribute("ClientDisconnected")
@@ -159,6 +163,10 @@ final class LoopContext {
         }
         let seconds = Py_IsNone(timeout) != 0 ? Double.infinity : PyFloat_AsDouble(timeout)
         if seconds <= 0 { return false }
+        if lastHandover != 0 {
+            AccountTotals.loopRan(CallAccount.now() - lastHandover)
+            lastHandover = 0
+        }
         runtime.loopWaiting.store(true, ordering: .releasing)
         let budget = min(runtime.loopSpin, seconds.isFinite ? .seconds(seconds) : runtime.loopSpin)
         if budget > .zero {

@@ -45,6 +45,7 @@ extension PythonRuntime {
         options: AppCallOptions
     ) -> AppCall {
         let call = AppCall(runtime: self, appID: app.id, scope: scope, inbound: inbound, options: options)
+        options.account?.mark(.submitted)
         submit(.open(call))
         return call
     }

@@ -1,5 +1,11 @@
 internal import CPython
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// For tools and tests only (the benchmark's peers, a test that counts the loop's tasks): calling a
 /// Python function on the loop thread. Requests never come this way.
 extension PythonRuntime {
@@ -10,6 +16,22 @@ extension PythonRuntime {
         submit(
             .onLoop { context in
                 context.call(module: module, function: function, arguments: arguments) { _ = wait.resume(with: $0) }
+            }
+        )
+        return try await wait.value()
+    }
+}
+
+extension PythonRuntime {
+    /// The CPU time the loop thread has used so far, in seconds (the benchmark's account splits a
+    /// request's CPU between the loop thread and the Swift side).
+    package func loopThreadCPUSeconds() async throws -> Double {
+        let wait = OneShot<Double>()
+        submit(
+            .onLoop { _ in
+                var time = timespec()
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+                _ = wait.resume(with: .success(Double(time.tv_sec) + Double(time.tv_nsec) / 1e9))
             }
         )
         return try await wait.value()

@@ -200,6 +200,7 @@ package final class PythonRuntime: Sendable {
             return queue.parked
         }
         if wake {
+            if CallAccount.isEnabled { AccountTotals.loopWoken() }
             var one: UInt64 = 1
             _ = write(wakeWriteFD, &one, MemoryLayout<UInt64>.size)
         }

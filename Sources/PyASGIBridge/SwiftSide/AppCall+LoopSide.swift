@@ -50,6 +50,7 @@ extension AppCall {
             )
         }
         producer?.resume(returning: false)
+        options.account?.mark(.handedOver)
         ready.store(true, ordering: .releasing)
         if let buffered { buffered.0.resume(with: buffered.1.mapError { $0 }) }
         if let streaming { streaming.0.resume(with: streaming.1.mapError { $0 }) }

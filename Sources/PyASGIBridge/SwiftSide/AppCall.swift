@@ -140,18 +140,25 @@ package final class AppCall: Sendable {
     /// thread): spinning would only burn a core.
     package func response(timeout: Duration?) async throws -> BufferedResponse {
         let pace = options.pace
-        if Spin.wait(
+        let account = options.account
+        account?.mark(.waiting)
+        let spun = Spin.wait(
             for: pace?.budget ?? Spin.swiftBudget,
             until: { ready.load(ordering: .acquiring) },
             giveUp: { runtime.loopIsIdle }
-        ), let outcome = state.withLock({ $0.buffered.ready }) {
+        )
+        account?.mark(.spinEnded)
+        if spun, let outcome = state.withLock({ $0.buffered.ready }) {
             if let pace, let openedAt { pace.record(.now - openedAt) }
+            account?.mark(.resumed)
             return try outcome.get()
         }
+        account?.parked()
         let response = try await wait(timeout: timeout, waitingFor: "the response") { (waiter: ResponseWaiter) in
             state.withLock { $0.buffered.wait(waiter) }
         }
         if let pace, let openedAt { pace.record(.now - openedAt) }
+        account?.mark(.resumed)
         return response
     }
 

@@ -18,6 +18,8 @@ package struct AppCallOptions: Sendable {
     /// The pace of the client's recent calls, which fits how long a request's task spins for its
     /// response before it parks; nil: the fixed budget.
     package var pace: CallPace? = nil
+    /// Where the call's time goes (`ASGI_BRIDGE_ACCOUNT=1`); nil: not accounted.
+    package var account: CallAccount? = nil
 
     package init(mode: AppCall.Mode, raiseAppExceptions: Bool = true, requireLowercaseHeaderNames: Bool = false) {
         self.mode = mode

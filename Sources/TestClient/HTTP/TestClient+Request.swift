@@ -39,7 +39,9 @@ extension TestClient {
         try await withHTTPCall(request, mode: .buffered) { call in
             let response = try await call.response(timeout: timeout ?? configuration.timeout)
             storeCookies(response.headers, request: request, scopePath: call.scope.path)
-            return TestResponse(response, method: request.method, path: request.path, logs: call.logs.records)
+            let value = TestResponse(response, method: request.method, path: request.path, logs: call.logs.records)
+            call.options.account?.mark(.built)
+            return value
         }
     }
 }
