@@ -12,7 +12,11 @@ final class LoopAppCall {
     private var protocolState: ProtocolState
     private var violation: BridgeFailure?
     private var response = BufferedResponse(status: 0, headers: [])
-    private let isDisconnectAware: Bool
+    /// Whether the app's spec version (2.4 and later) has `send()` raise after a disconnect:
+    /// worked out only when a send comes after one, not for every call.
+    private var isDisconnectAware: Bool {
+        Self.specAtLeast(call.scope.specVersion, major: 2, minor: 4)
+    }
     /// The futures back-pressured `send()`s returned; resolved when the Swift side has read enough.
     /// More than one when the app sends from several tasks and the mark is crossed again before the
     /// loop ran the resume.
@@ -31,7 +35,6 @@ final class LoopAppCall {
         self.call = call
         self.context = context
         self.protocolState = ProtocolState(kind: call.scope.kind, extensions: call.scope.extensions)
-        self.isDisconnectAware = Self.specAtLeast(call.scope.specVersion, major: 2, minor: 4)
     }
 
     private static func specAtLeast(_ version: String, major: Int, minor: Int) -> Bool {

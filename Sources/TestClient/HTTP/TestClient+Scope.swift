@@ -16,9 +16,12 @@ extension TestClient {
         scope.httpVersion = configuration.httpVersion
         scope.scheme = target.origin.map { $0.secure ? "https" : "http" } ?? configuration.scheme
         scope.headers = try requestHeaders(request.headers, body: request.body, sendsBody: true, target: target)
-        scope.extensions = ["http.response.trailers", "http.response.debug"]
+        scope.extensions = Self.httpExtensions
         return scope
     }
+
+    /// The extensions every HTTP scope advertises: one array for all requests.
+    private static let httpExtensions = ["http.response.trailers", "http.response.debug"]
 
     /// What HTTP and websocket scopes share: the target, `root_path`, the addresses, the overrides.
     func connectionScope(_ kind: ConnectionScope.Kind, _ target: RequestTarget) -> ConnectionScope {
