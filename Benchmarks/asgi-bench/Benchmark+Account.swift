@@ -85,7 +85,9 @@ extension Benchmark {
                     values["rawtask.embedded"] = try await embedded("run", "rawtask")
                     try await accountOurs(clients[app]!, workload: workload, runtime: runtime, into: &values)
                     if round > 0 {
-                        for (key, value) in values { columns["\(app) \(workload.name)", default: [:]][key, default: []].append(value) }
+                        for (key, value) in values {
+                            columns["\(app) \(workload.name)", default: [:]][key, default: []].append(value)
+                        }
                     }
                 }
             }
@@ -110,7 +112,9 @@ extension Benchmark {
         let totals = AccountTotals.take()
         let calls = Double(totals.calls)
         guard totals.calls == workload.requests else {
-            throw BenchmarkError("accounted \(totals.calls) of \(workload.requests) calls (\(totals.incomplete) incomplete)")
+            throw BenchmarkError(
+                "accounted \(totals.calls) of \(workload.requests) calls (\(totals.incomplete) incomplete)"
+            )
         }
         let requests = Double(workload.requests)
         // The mean offset of a mark from the call's start, in µs.
@@ -148,12 +152,17 @@ extension Benchmark {
         print("")
         print("Where our microseconds per request go (median over the rounds of each batch's mean; lines 1–11")
         print("add up to the wall time, each measured between two moments stamped on the request's path):")
-        print("| µs per request | " + keys.map { $0.replacingOccurrences(of: " get", with: " GET /").replacingOccurrences(of: " post", with: " POST 1 KiB") }.joined(separator: " | ") + " |")
+        print("| µs per request | " + keys.map(columnTitle).joined(separator: " | ") + " |")
         print("|---|" + keys.map { _ in "---:|" }.joined())
         for (key, label) in accountLines {
             let cells = keys.map { f(median(columns[$0]?[key] ?? [])) }
             print("| \(label) | " + cells.joined(separator: " | ") + " |")
         }
+    }
+
+    /// `starlette GET /` for the key `starlette get`.
+    static func columnTitle(_ key: String) -> String {
+        key.replacingOccurrences(of: " get", with: " GET /").replacingOccurrences(of: " post", with: " POST 1 KiB")
     }
 
     /// `3.11`: the venv's Python version, from its `pyvenv.cfg`.
