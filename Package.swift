@@ -69,6 +69,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Tests that run in both modes (`ClientMode`): in-process, and over HTTP against uvicorn.
+        // Where the modes differ by design, a test asserts each mode's own result.
+        .testTarget(
+            name: "SharedModeTests",
+            dependencies: [
+                "TestClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestClientOpenAPI",
             dependencies: [
