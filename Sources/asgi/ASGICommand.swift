@@ -193,11 +193,11 @@ struct ASGICommand: AsyncParsableCommand {
                 timeout: appTimeout,
                 interruption: interruption
             )
-            return try await interruption.run { [app, clientConfiguration] in
-                try await exchange.run(app: app, configuration: clientConfiguration)
+            return try await interruption.run { [target, clientConfiguration] in
+                try await exchange.run(target, configuration: clientConfiguration)
             }
         }
-        let response = try await withTestClient(app: app, configuration: clientConfiguration) { client in
+        let response = try await target.withClient(configuration: clientConfiguration) { client in
             try await client.request(request.method, request.target, headers: request.fields, body: request.body)
         }
         switch output {
@@ -216,6 +216,9 @@ struct ASGICommand: AsyncParsableCommand {
             throw ExitCode(code)
         }
     }
+
+    /// Where the request goes.
+    var target: ClientTarget { .inProcess(app: app) }
 
     var clientConfiguration: TestClientConfiguration {
         var configuration = TestClientConfiguration()
