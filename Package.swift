@@ -54,6 +54,7 @@ let package = Package(
             name: "asgi",
             dependencies: [
                 "TestClient",
+                "TestClientLive",
                 "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -80,6 +81,7 @@ let package = Package(
             name: "SharedModeTests",
             dependencies: [
                 "TestClient",
+                "TestClientLive",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
@@ -173,6 +175,7 @@ if Context.environment["ASGI_BENCHMARKS"] != nil {
             name: "asgi-bench",
             dependencies: [
                 "TestClient",
+                "TestClientLive",
                 "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

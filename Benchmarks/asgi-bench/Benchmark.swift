@@ -45,10 +45,14 @@ struct Benchmark {
         var memory = true
         /// How much of /huge the peers stream (they hold all of it, httpx twice); 0 skips them.
         var peerStreamChunks = 4_096
+        /// `--live`: ours and httpx over uvicorn instead of the in-process measurements.
+        var live = false
+        /// Whether `--workloads` was given (live mode has defaults of its own).
+        var workloadsGiven = false
 
         static let usage =
             "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--workloads get,json,…,big]"
-            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory]"
+            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory] [--live]"
 
         init?(_ arguments: some Sequence<String>) {
             var arguments = arguments.makeIterator()
@@ -56,11 +60,14 @@ struct Benchmark {
                 switch argument {
                 case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
                 case "--apps": apps = (arguments.next() ?? "").split(separator: ",").map(String.init)
-                case "--workloads": workloads = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                case "--workloads":
+                    workloads = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                    workloadsGiven = true
                 case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
                 case "--peer-stream-chunks": peerStreamChunks = Int(arguments.next() ?? "") ?? peerStreamChunks
                 case "--no-cookies": useCookies = false
                 case "--no-memory": memory = false
+                case "--live": live = true
                 default: return nil
                 }
             }
@@ -70,6 +77,10 @@ struct Benchmark {
     static func main() async throws {
         guard let options = Options(CommandLine.arguments.dropFirst()) else {
             print(Options.usage)
+            return
+        }
+        if options.live {
+            try await measureLive(options)
             return
         }
         var configuration = TestClientConfiguration()

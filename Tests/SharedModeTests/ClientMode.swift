@@ -1,4 +1,5 @@
 import TestClient
+import TestClientLive
 import Testing
 
 /// How a shared test reaches its app: in-process through the embedded interpreter, or over real
@@ -9,23 +10,22 @@ enum ClientMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case inProcess
     case live
 
-    /// The modes the tests run in. Live mode joins once the `TestClientLive` product is in the
-    /// package (branch `live`).
-    static var allCases: [ClientMode] { [.inProcess] }
-
     var testDescription: String { rawValue }
+
+    /// Where the app runs in this mode.
+    var server: AppServer {
+        switch self {
+        case .inProcess: .inProcess
+        case .live: .uvicorn()
+        }
+    }
 
     /// A client over `app` in this mode; the caller closes it.
     func client(
         app: String,
         configuration: TestClientConfiguration = TestClientConfiguration()
     ) async throws -> TestClient {
-        switch self {
-        case .inProcess:
-            return try await TestClient(app: app, configuration: configuration)
-        case .live:
-            throw LiveModeUnavailable()
-        }
+        try await TestClient(app: app, configuration: configuration, server: server)
     }
 
     /// Runs `body` with a client over `app` in this mode and closes it afterwards, also when `body`
@@ -48,6 +48,3 @@ enum ClientMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
         return result
     }
 }
-
-/// Live mode asked for before the package has it.
-struct LiveModeUnavailable: Error {}
