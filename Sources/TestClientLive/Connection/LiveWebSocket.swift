@@ -50,8 +50,13 @@ enum LiveWebSocket {
                             }
                         }
                     )
+                    var configuration = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: upgrade)
+                    // Frames the server sends right after its 101 may arrive in the same read as the
+                    // response: the decoder hands them on to the websocket handlers (the default
+                    // drops them, losing a first message and the close frame of a quick app).
+                    configuration.leftOverBytesStrategy = .forwardBytes
                     return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                        configuration: .init(upgradeConfiguration: upgrade)
+                        configuration: configuration
                     )
                 }
             }
