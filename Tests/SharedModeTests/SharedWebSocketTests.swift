@@ -113,8 +113,10 @@ struct SharedWebSocketTests {
                 #expect(error?.closeCode == 4001)
                 #expect(error?.closeReason == "no entry")
             case .live:
-                // A close before accept is a 403 to the handshake from uvicorn: no code, no reason.
-                #expect(error?.code == .websocketDenied)
+                // A close before accept is uvicorn's 403 (no body) to the handshake: still a
+                // rejection, with the 403 as its denial response, and no code or reason.
+                #expect(error?.code == .websocketRejected)
+                #expect(error?.closeCode == nil)
                 #expect(error?.denialResponse?.status == .forbidden)
             }
         }

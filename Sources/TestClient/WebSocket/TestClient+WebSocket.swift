@@ -92,9 +92,10 @@ extension TestClient {
                 method: .get,
                 path: path
             )
-            if isLive, status == 403 {
-                // A server answers 403 to an app that closed before accepting; over a socket the
-                // close code the app gave is not seen.
+            if isLive, status == 403, body.isEmpty {
+                // A server answers 403 with no body to an app that closed before accepting; over a
+                // socket the close code the app gave is not seen. (A 403 with a body is the app's
+                // own denial response.)
                 throw TestClientError(
                     .websocketRejected,
                     "The server refused the websocket with HTTP 403 (the app closed it before accepting it).",
