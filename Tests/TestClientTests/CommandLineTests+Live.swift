@@ -99,7 +99,14 @@ extension CommandLineTests {
     static func withServer<T>(_ app: MarkedApp, _ body: (URL) throws -> T) throws -> T {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: venv + "/bin/python")
-        server.arguments = ["-m", "uvicorn", "\(app.module):app", "--host", "127.0.0.1", "--port", "0"]
+        // A child inherits the signal mask of the thread that starts it, and the test's threads block
+        // SIGTERM: uvicorn unblocks it first, or `terminate()` below would never stop it.
+        server.arguments = [
+            "-c",
+            "import runpy, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+                + "sys.argv[0] = 'uvicorn'; runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)",
+            "\(app.module):app", "--host", "127.0.0.1", "--port", "0",
+        ]
         server.currentDirectoryURL = app.directory
         let log = Pipe()
         server.standardError = log
