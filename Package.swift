@@ -145,6 +145,7 @@ let package = Package(
             name: "ReadmeSnippetTests",
             dependencies: [
                 "TestClient",
+                "TestClientLive",
                 "TestClientOpenAPI",
                 "TestClientURLSession",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
