@@ -6,8 +6,9 @@ import Testing
 /// Bad input in live mode: typed errors, in time, and no server left behind.
 extension LiveSuites {
 @Suite struct LiveFailureTests {
-    /// The servers this test process started that are still running (the command-line tests
-    /// run child processes of their own meanwhile).
+    /// The servers of these suites' apps that this test process started and that are still
+    /// running. (The command-line tests run child processes of their own meanwhile, and
+    /// SharedModeTests, in the same process, serve the other fixtures with uvicorn.)
     static func children() -> [String] {
         let pid = getpid()
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -19,7 +20,8 @@ extension LiveSuites {
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 1, Int32(fields[1]) == pid, fields[0] != "Z" else { return nil }
             let command = (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8)) ?? ""
-            return command.contains("uvicorn") ? entry : nil
+            let ours = ["python_fixtures.live_app", "python_fixtures.no_such_module", "python_fixtures.import_fails"]
+            return command.contains("uvicorn") && ours.contains(where: command.contains) ? entry : nil
         }
     }
 
