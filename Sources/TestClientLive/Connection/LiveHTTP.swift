@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -24,15 +19,6 @@ enum LiveHTTP {
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
-
-    /// Methods a client may send again after a connection failed (RFC 9110 9.2.2).
-    private static let idempotentMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]
-
-    /// Whether `error` is a connection closed under a request: reset, or closed before a response.
-    private static func isStaleConnection(_ error: any Error) -> Bool {
-        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
-        return (error as? HTTPClientError) == .remoteConnectionClosed
-    }
 
     /// Sends the request of `connection`'s scope, its body pulled from what the client pushes, and
     /// emits the response as `http.response.start` and `http.response.body` messages.
@@ -56,16 +42,7 @@ enum LiveHTTP {
         if let length {
             request.body = .stream(RequestBodyChunks(connection: connection), length: length)
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, deadline: .distantFuture)
-        } catch where length == nil && idempotentMethods.contains(scope.method) && isStaleConnection(error) {
-            // A kept-alive connection the server closed just as the request went out on it (uvicorn
-            // closes a connection after an app raises past a complete response): the server never
-            // read the request, so a request without a body that is idempotent goes again once, on a
-            // new connection, as RFC 9110 9.2.2 allows.
-            response = try await client.execute(request, deadline: .distantFuture)
-        }
+        let response = try await client.execute(request, deadline: .distantFuture)
         let headers = response.headers.map { field in
             HeaderField(name: Array(field.name.lowercased().utf8), value: Array(field.value.utf8))
         }
