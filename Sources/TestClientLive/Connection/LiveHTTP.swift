@@ -17,6 +17,11 @@ enum LiveHTTP {
         // A refused connection fails the call at once (nobody listens, or the server died),
         // instead of being retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // A connection per request. A server may close a kept-alive connection right after a
+        // complete response without saying so (uvicorn does when an app raises after its response),
+        // and a request the pool sends on it meanwhile fails with a reset, a POST as well as a GET:
+        // a test must not fail by another test's traffic on the same server.
+        configuration.maximumUsesPerConnection = 1
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 
