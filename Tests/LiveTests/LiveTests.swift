@@ -162,7 +162,7 @@ extension LiveSuites {
             }
             #expect(error?.code == .unexpectedStatus)
             let response = try await client.get("/warn", query: [("id", "call-8")])
-            #expect(response.logs.contains { $0.message.contains("about to fail call-8") })
+            #expect(response.logs.contains { $0.message.contains("about to fail call-8") }, "\(response.logs)")
             #expect(!response.logs.contains { $0.message.contains("call-7") })
         }
     }

@@ -71,9 +71,8 @@ final class ServerLog: Sendable {
         if let colon = line.firstIndex(of: ":"), levels.contains(String(line[..<colon])) {
             let message = line[line.index(after: colon)...].drop { $0 == " " }
             records.append(LogEntry(level: String(line[..<colon]), logger: "server", message: String(message), exception: nil))
-        } else if var last = records.popLast(), isTraceback(line, after: last.exception) {
-            last.exception = (last.exception.map { $0 + "\n" } ?? "") + line
-            records.append(last)
+        } else if let last = records.indices.last, isTraceback(line, after: records[last].exception) {
+            records[last].exception = (records[last].exception.map { $0 + "\n" } ?? "") + line
         } else {
             // A line of its own: a print, or a record of a logger uvicorn does not format.
             records.append(LogEntry(level: "INFO", logger: "server", message: line, exception: nil))
