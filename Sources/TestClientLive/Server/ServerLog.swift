@@ -50,7 +50,8 @@ final class ServerLog: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(25)
         repeat {
             try? await Task.sleep(for: .milliseconds(1))
-        } while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5) && ContinuousClock.now < deadline
+        } while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5)
+            && ContinuousClock.now < deadline
     }
 
     /// Bytes read from `stream`.
@@ -70,7 +71,9 @@ final class ServerLog: Sendable {
         guard !line.isEmpty else { return }
         if let colon = line.firstIndex(of: ":"), levels.contains(String(line[..<colon])) {
             let message = line[line.index(after: colon)...].drop { $0 == " " }
-            records.append(LogEntry(level: String(line[..<colon]), logger: "server", message: String(message), exception: nil))
+            records.append(
+                LogEntry(level: String(line[..<colon]), logger: "server", message: String(message), exception: nil)
+            )
         } else if let last = records.indices.last, isTraceback(line, after: records[last].exception) {
             records[last].exception = (records[last].exception.map { $0 + "\n" } ?? "") + line
         } else {
