@@ -106,9 +106,9 @@ extension TestClient {
     ///   - filePath: See `fileID`.
     ///   - line: See `fileID`.
     ///   - column: See `fileID`.
-    /// - Throws: ``TestClient/TestClientError/Code/invalidRequest`` for a URL without an `http` or
-    ///   `https` scheme or a host. A server that does not answer fails the first request
-    ///   (``TestClient/TestClientError/Code/serverUnreachable``).
+    /// - Throws: ``TestClient/TestClientError/Code/serverUnreachable`` for a URL without an `http`
+    ///   or `https` scheme or a host. A server that does not answer fails the first request with the
+    ///   same code.
     public convenience init(
         url: URL,
         configuration: TestClientConfiguration = TestClientConfiguration(),
