@@ -147,8 +147,8 @@ extension LiveSuites {
         @Test func timeoutsApplyToLiveCalls() async throws {
             var configuration = TestClientConfiguration()
             configuration.timeout = .milliseconds(300)
-        // The server's start is bounded by importTimeout when it is set.
-        configuration.importTimeout = .seconds(60)
+            // The server's start is bounded by importTimeout when it is set.
+            configuration.importTimeout = .seconds(60)
             try await withTestClient(app: Self.app, configuration: configuration, server: .uvicorn()) { client in
                 let slow = await #expect(throws: TestClientError.self) {
                     _ = try await client.get("/endless")
