@@ -23,7 +23,9 @@ extension TestClient {
     /// A live client's base URL is its server's real URL (`http://127.0.0.1:<port>` for a server it
     /// started): a session made with the configuration above reaches it over the network.
     public var baseURL: URL {
-        if isLive { return URL(string: "\(configuration.scheme)://\(configuration.hostHeader)\(configuration.rootPath)")! }
+        if isLive {
+            return URL(string: "\(configuration.scheme)://\(configuration.hostHeader)\(configuration.rootPath)")!
+        }
         return URL(string: "\(configuration.scheme)://\(BaseURLRegistry.authority(of: self))")!
     }
 

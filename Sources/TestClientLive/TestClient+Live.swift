@@ -1,10 +1,11 @@
+import PyASGIBridge
+public import TestClient
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import PyASGIBridge
-public import TestClient
 
 extension TestClient {
     /// A client of `app` running in `server`: in this process, or in a uvicorn the client starts
@@ -105,9 +106,9 @@ extension TestClient {
     ///   - filePath: See `fileID`.
     ///   - line: See `fileID`.
     ///   - column: See `fileID`.
-    /// - Throws: ``TestClient/TestClientError/Code/invalidRequest`` for a URL without an `http` or
-    ///   `https` scheme or a host. A server that does not answer fails the first request
-    ///   (``TestClient/TestClientError/Code/serverUnreachable``).
+    /// - Throws: ``TestClient/TestClientError/Code/serverUnreachable`` for a URL without an `http`
+    ///   or `https` scheme or a host. A server that does not answer fails the first request with the
+    ///   same code.
     public convenience init(
         url: URL,
         configuration: TestClientConfiguration = TestClientConfiguration(),
@@ -134,7 +135,11 @@ extension TestClient {
         self.init(
             app: base,
             configuration: live,
-            server: LiveServerBackend(target: LiveTarget(baseURL: base, server: nil), key: nil, lifespanSupported: false),
+            server: LiveServerBackend(
+                target: LiveTarget(baseURL: base, server: nil),
+                key: nil,
+                lifespanSupported: false
+            ),
             openedAt: CallSite(fileID: fileID, filePath: filePath, line: line, column: column)
         )
     }

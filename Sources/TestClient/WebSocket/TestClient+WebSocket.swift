@@ -62,7 +62,12 @@ extension TestClient {
         }
     }
 
-    private func handshake(_ call: any ConnectionCall, path: String, label: String, timeout: Duration) async throws -> WebSocket {
+    private func handshake(
+        _ call: any ConnectionCall,
+        path: String,
+        label: String,
+        timeout: Duration
+    ) async throws -> WebSocket {
         switch try await call.nextEvent(timeout: timeout, waitingFor: "websocket.accept") {
         case .websocketAccept(let subprotocol, let headers):
             return WebSocket(call: call, accept: (subprotocol, headers), path: path, label: label, timeout: timeout)

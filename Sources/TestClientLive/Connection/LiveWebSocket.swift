@@ -30,7 +30,9 @@ enum LiveWebSocket {
         var headers = HTTPHeaders()
         for field in scope.headers {
             let name = String(decoding: field.name, as: UTF8.self)
-            if !handshakeFields.contains(name) { headers.add(name: name, value: String(decoding: field.value, as: UTF8.self)) }
+            if !handshakeFields.contains(name) {
+                headers.add(name: name, value: String(decoding: field.value, as: UTF8.self))
+            }
         }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
         let handshake = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -65,7 +67,9 @@ enum LiveWebSocket {
         case .refused(let channel):
             try await refused(channel, connection)
         case .accepted(let channel, let head):
-            let fields = head.headers.map { HeaderField(name: Array($0.name.lowercased().utf8), value: Array($0.value.utf8)) }
+            let fields = head.headers.map {
+                HeaderField(name: Array($0.name.lowercased().utf8), value: Array($0.value.utf8))
+            }
             await connection.emit(
                 .websocketAccept(subprotocol: head.headers.first(name: "sec-websocket-protocol"), headers: fields)
             )
@@ -136,7 +140,8 @@ enum LiveWebSocket {
                         message = nil
                         await connection.emit(
                             .websocketSend(
-                                whole.opcode == .text ? .text(String(decoding: whole.data, as: UTF8.self)) : .bytes(whole.data)
+                                whole.opcode == .text
+                                    ? .text(String(decoding: whole.data, as: UTF8.self)) : .bytes(whole.data)
                             )
                         )
                     }

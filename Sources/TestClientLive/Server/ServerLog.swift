@@ -50,7 +50,8 @@ final class ServerLog: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(25)
         repeat {
             try? await Task.sleep(for: .milliseconds(1))
-        } while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5) && ContinuousClock.now < deadline
+        } while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5)
+            && ContinuousClock.now < deadline
     }
 
     /// Bytes read from `stream`.
@@ -70,10 +71,11 @@ final class ServerLog: Sendable {
         guard !line.isEmpty else { return }
         if let colon = line.firstIndex(of: ":"), levels.contains(String(line[..<colon])) {
             let message = line[line.index(after: colon)...].drop { $0 == " " }
-            records.append(LogEntry(level: String(line[..<colon]), logger: "server", message: String(message), exception: nil))
-        } else if var last = records.popLast(), isTraceback(line, after: last.exception) {
-            last.exception = (last.exception.map { $0 + "\n" } ?? "") + line
-            records.append(last)
+            records.append(
+                LogEntry(level: String(line[..<colon]), logger: "server", message: String(message), exception: nil)
+            )
+        } else if let last = records.indices.last, isTraceback(line, after: records[last].exception) {
+            records[last].exception = (records[last].exception.map { $0 + "\n" } ?? "") + line
         } else {
             // A line of its own: a print, or a record of a logger uvicorn does not format.
             records.append(LogEntry(level: "INFO", logger: "server", message: line, exception: nil))

@@ -1,11 +1,12 @@
+import Foundation
+import PyASGIBridge
+import TestClient
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import PyASGIBridge
-import TestClient
 
 /// One uvicorn process serving one app on 127.0.0.1, started by ``start(_:)`` and stopped by
 /// ``stop(grace:)``. What it writes is kept in ``log``.
@@ -142,7 +143,8 @@ final class UvicornServer: Sendable {
             }
             guard ContinuousClock.now < deadline else {
                 throw BridgeFailure.serverFailed(
-                    message: "uvicorn did not accept connections within \(settings.startTimeout.seconds) s (TestClientConfiguration.importTimeout, else timeout).",
+                    message:
+                        "uvicorn did not accept connections within \(settings.startTimeout.seconds) s (TestClientConfiguration.importTimeout, else timeout).",
                     output: log.text
                 )
             }
@@ -180,7 +182,11 @@ final class UvicornServer: Sendable {
         let output = log.text
         let app = settings.app
         if status == UvicornLauncher.uvicornMissing {
-            return .serverFailed(message: output.split(separator: "\n").last.map(String.init) ?? "uvicorn is missing: pip install uvicorn", output: output)
+            return .serverFailed(
+                message: output.split(separator: "\n").last.map(String.init)
+                    ?? "uvicorn is missing: pip install uvicorn",
+                output: output
+            )
         }
         func load(_ kind: BridgeFailure.AppLoadKind, _ what: String) -> BridgeFailure {
             .appLoad(kind, message: "uvicorn could not load \(app): \(what)\n\(output)", exception: nil)
@@ -200,7 +206,10 @@ final class UvicornServer: Sendable {
             let last = output.split(separator: "\n").last.map(String.init) ?? ""
             return load(output.contains("ModuleNotFoundError") ? .moduleNotFound : .importFailed, last)
         }
-        return .serverFailed(message: "uvicorn exited with status \(status) before it accepted connections.", output: output)
+        return .serverFailed(
+            message: "uvicorn exited with status \(status) before it accepted connections.",
+            output: output
+        )
     }
 
     /// Stops the server: SIGTERM (uvicorn shuts down gracefully, its lifespan included), then
