@@ -22,7 +22,7 @@ public struct AppServer: Sendable, Hashable, CustomStringConvertible {
 
     /// The app runs in `python -m uvicorn` from the virtual environment, on 127.0.0.1 and a free
     /// port. uvicorn runs the app's lifespan (`--lifespan` from
-    /// ``TestClient/TestClientConfiguration/lifespan``); clients of one app object share one server,
+    /// `TestClientConfiguration.lifespan`); clients of one app object share one server,
     /// which stops when the last of them closes.
     /// - Parameter arguments: More arguments for uvicorn, such as `["--workers", "2"]`. Not
     ///   `--host`, `--port`, `--fd`, `--uds` or `--lifespan`: the client sets those.

@@ -11,7 +11,7 @@ extension TestClient {
     /// A client of `app` running in `server`: in this process, or in a uvicorn the client starts
     /// (or shares with the other clients of the same app object). Requests, streams, websockets,
     /// cookies, redirects and timeouts work the same either way; a live client's
-    /// ``TestClient/TestClient/baseURL`` is the server's real URL.
+    /// `TestClient.baseURL` is the server's real URL.
     ///
     /// ```swift
     /// let client = try await TestClient(app: "service:create_app()", server: .uvicorn(arguments: ["--workers", "2"]))
@@ -29,9 +29,9 @@ extension TestClient {
     ///   - filePath: See `fileID`.
     ///   - line: See `fileID`.
     ///   - column: See `fileID`.
-    /// - Throws: ``TestClient/TestClientError``: as in-process for an app that cannot be loaded
+    /// - Throws: `TestClientError`: as in-process for an app that cannot be loaded
     ///   (with uvicorn's output in `details`) or a failed lifespan startup;
-    ///   ``TestClient/TestClientError/Code/serverFailed`` when uvicorn is missing, exits or does not
+    ///   `TestClientError.Code.serverFailed` when uvicorn is missing, exits or does not
     ///   start in time.
     public convenience init(
         app: String,
@@ -92,7 +92,7 @@ extension TestClient {
 
     /// A client of whatever serves `url`: a staging deployment, or a server the test started
     /// itself. Nothing is started or stopped; requests go to the URL's host and port, and
-    /// ``TestClient/TestClient/baseURL`` is the URL's origin.
+    /// `TestClient.baseURL` is the URL's origin.
     ///
     /// ```swift
     /// let client = try await TestClient(url: URL(string: "https://staging.example.com")!)
@@ -106,7 +106,7 @@ extension TestClient {
     ///   - filePath: See `fileID`.
     ///   - line: See `fileID`.
     ///   - column: See `fileID`.
-    /// - Throws: ``TestClient/TestClientError/Code/serverUnreachable`` for a URL without an `http`
+    /// - Throws: `TestClientError.Code.serverUnreachable` for a URL without an `http`
     ///   or `https` scheme or a host. A server that does not answer fails the first request with the
     ///   same code.
     public convenience init(
