@@ -1,6 +1,17 @@
 import TestClient
 import TestClientLive
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `--live`: our client over HTTP against uvicorn serving the app, beside httpx's `AsyncClient`
 /// against the same server (in the peer process), batch by batch. Both pay the same server; the
 /// difference is the client. The in-process measurements are not run.
@@ -24,8 +35,8 @@ extension Benchmark {
             // the table.
             let client = try await TestClient(
                 app: "bench_apps:\(app)",
-                server: .uvicorn(arguments: ["--no-access-log", "--log-level", "warning"]),
-                configuration: configuration
+                configuration: configuration,
+                server: .uvicorn(arguments: ["--no-access-log", "--log-level", "warning"])
             )
             let url = client.baseURL.absoluteString
             for round in 0...options.rounds {
