@@ -145,13 +145,13 @@ final class LiveConnection: ConnectionCall {
         }
     }
 
-    /// The connection failed: every wait fails with `failure`.
+    /// The connection failed: every wait fails with `failure`, once the events queued before it are
+    /// taken.
     func fail(_ failure: BridgeFailure) {
         let waiters = state.withLock { state -> Waiters in
             guard !state.finished else { return Waiters() }
             state.failure = state.failure ?? failure
             state.finished = true
-            state.events = []
             return state.takeWaiters()
         }
         waiters.resume(failure: failure)
@@ -198,7 +198,12 @@ final class LiveConnection: ConnectionCall {
     private func take() async -> Outcome {
         await withCheckedContinuation { continuation in
             let (now, pump) = state.withLock { state -> (Outcome?, CheckedContinuation<Void, Never>?) in
-                if let failure = state.failure { return (.failure(failure), nil) }
+                // What the server sent before the connection failed is the client's first (as
+                // in-process, the chunks an app sent before it raised); a client that left gets the
+                // failure at once.
+                if let failure = state.failure, state.left || state.events.isEmpty {
+                    return (.failure(failure), nil)
+                }
                 let pump = state.pumpWaiter
                 state.pumpWaiter = nil
                 if !state.events.isEmpty {
