@@ -47,10 +47,14 @@ struct Benchmark {
         var peerStreamChunks = 4_096
         /// Where our time goes instead of the comparison (see Benchmark+Account.swift).
         var account = false
+        /// `--live`: ours and httpx over uvicorn instead of the in-process measurements.
+        var live = false
+        /// Whether `--workloads` was given (live mode has defaults of its own).
+        var workloadsGiven = false
 
         static let usage =
             "usage: asgi-bench [--rounds N] [--apps bare,starlette,fastapi,quart] [--workloads get,json,…,big]"
-            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory] [--account]"
+            + " [--memory-requests N] [--peer-stream-chunks N] [--no-cookies] [--no-memory] [--account] [--live]"
 
         init?(_ arguments: some Sequence<String>) {
             var arguments = arguments.makeIterator()
@@ -58,12 +62,15 @@ struct Benchmark {
                 switch argument {
                 case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
                 case "--apps": apps = (arguments.next() ?? "").split(separator: ",").map(String.init)
-                case "--workloads": workloads = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                case "--workloads":
+                    workloads = (arguments.next() ?? "").split(separator: ",").map(String.init)
+                    workloadsGiven = true
                 case "--memory-requests": memoryRequests = Int(arguments.next() ?? "") ?? memoryRequests
                 case "--peer-stream-chunks": peerStreamChunks = Int(arguments.next() ?? "") ?? peerStreamChunks
                 case "--no-cookies": useCookies = false
                 case "--no-memory": memory = false
                 case "--account": account = true
+                case "--live": live = true
                 default: return nil
                 }
             }
@@ -76,6 +83,10 @@ struct Benchmark {
             return
         }
         if options.account, !CommandLine.arguments.contains("--apps") { options.apps = ["starlette", "fastapi"] }
+        if options.live {
+            try await measureLive(options)
+            return
+        }
         var configuration = TestClientConfiguration()
         configuration.lifespan = .off
         configuration.useCookies = options.useCookies

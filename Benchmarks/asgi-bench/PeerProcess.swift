@@ -28,7 +28,12 @@ final class PeerProcess {
 
     /// Runs one batch in the peer process: (wall, CPU) µs per request.
     func run(_ kind: String, app: String, workload: String) throws -> (wall: Double, cpu: Double) {
-        input.fileHandleForWriting.write(Data("\(kind) bench_apps:\(app) \(workload)\n".utf8))
+        try run(kind, spec: "bench_apps:\(app)", workload: workload)
+    }
+
+    /// Runs one batch against `spec`: an app (`module:attr`), or a server's URL for kind `live`.
+    func run(_ kind: String, spec: String, workload: String) throws -> (wall: Double, cpu: Double) {
+        input.fileHandleForWriting.write(Data("\(kind) \(spec) \(workload)\n".utf8))
         let parts = try readLine().split(separator: " ").compactMap { Double($0) }
         guard parts.count == 2 else { throw BenchmarkError("the peer process answered \(parts)") }
         return (parts[0], parts[1])

@@ -1,5 +1,6 @@
 """The Python side of scripts/bench: the same workloads through the raw floor (awaiting the app
-directly), async-asgi-testclient and httpx's ASGITransport, run on the embedded interpreter's loop.
+directly), async-asgi-testclient and httpx's ASGITransport, run on the embedded interpreter's loop;
+and, for live mode, httpx over HTTP against a running server (kind `live`, the spec a URL).
 Each `run` call runs one batch and returns microseconds per request; `slow_stream` reads a long
 stream as a slow reader does."""
 import asyncio
@@ -78,6 +79,11 @@ async def _raw(app, method, path, body, decode):
 async def _client(kind, spec):
     key = (kind, spec)
     if key not in _clients:
+        if kind == "live":
+            # httpx as a Python test suite talks to a server it started: one client, keep-alive.
+            import httpx
+            _clients[key] = httpx.AsyncClient(base_url=spec, limits=httpx.Limits(max_connections=64))
+            return _clients[key]
         app = _app(spec)
         if kind == "aatc":
             from async_asgi_testclient import TestClient
@@ -130,9 +136,9 @@ async def _ws(kind, spec, n):
 async def run(kind, spec, workload):
     method, path, body, n, width = WORKLOADS[workload]
     if method == "WS":
-        return await _ws(kind, spec, n)
+        return await _ws(kind, spec, n) if kind != "live" else float("nan")
     decode = workload == "json"
-    app = _app(spec)
+    app = _app(spec) if kind != "live" else None
     if kind == "raw":
         async def one():
             await _raw(app, method, path, body, decode)

@@ -1,6 +1,7 @@
 """The Python peers in a plain python process of the venv, as a user runs async-asgi-testclient under
 pytest (scripts/bench's default). asgi-bench writes one batch per line, "KIND MODULE:APP WORKLOAD"
-(kind raw, rawtask, aatc or httpx; thread-KIND runs the batch on a new thread's loop), and reads back "WALL CPU": microseconds per request of wall time and of
+(kind raw, rawtask, aatc or httpx; thread-KIND runs the batch on a new thread's loop; or live with a
+server's URL in place of MODULE:APP), and reads back "WALL CPU": microseconds per request of wall time and of
 this process's CPU time (user + system, from getrusage). One event loop serves every batch, so the
 peers' clients are made once, as in the embedded run."""
 import asyncio

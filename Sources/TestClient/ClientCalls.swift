@@ -19,7 +19,7 @@ final class ClientCalls: Sendable {
 
     private struct State {
         var phase = Phase.open
-        var running: [ObjectIdentifier: AppCall] = [:]
+        var running: [ObjectIdentifier: any ConnectionCall] = [:]
         /// Calls `close()` does not wait for (the one it was called from inside).
         var excluded: Set<ObjectIdentifier> = []
         var drainWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -36,8 +36,8 @@ final class ClientCalls: Sendable {
     var phase: Phase { state.withLock { $0.phase } }
 
     /// Opens a call with `open`, unless the client is closing or closed.
-    func open(_ label: String, _ open: () -> AppCall) throws(TestClientError) -> AppCall {
-        try state.withLock { (state) throws(TestClientError) -> AppCall in
+    func open(_ label: String, _ open: () -> any ConnectionCall) throws(TestClientError) -> any ConnectionCall {
+        try state.withLock { (state) throws(TestClientError) -> any ConnectionCall in
             guard state.phase == .open else {
                 throw TestClientError(.clientClosed, "The client was closed.", request: label)
             }
@@ -48,7 +48,7 @@ final class ClientCalls: Sendable {
     }
 
     /// The call is over for the client.
-    func remove(_ call: AppCall) {
+    func remove(_ call: any ConnectionCall) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.running[ObjectIdentifier(call)] = nil
             guard state.isDrained else { return [] }
@@ -97,16 +97,16 @@ final class ClientCalls: Sendable {
     }
 
     /// The calls running now (once closing, no new ones join them).
-    var running: [AppCall] { state.withLock { Array($0.running.values) } }
+    var running: [any ConnectionCall] { state.withLock { Array($0.running.values) } }
 
     /// `close()` does not wait for `call` (it was called from inside it).
-    func exclude(_ call: AppCall) {
+    func exclude(_ call: any ConnectionCall) {
         _ = state.withLock { $0.excluded.insert(ObjectIdentifier(call)) }
     }
 
     /// Waits until every running call (but the excluded) has ended, at most `timeout`. Returns the
     /// calls still running then.
-    func drain(timeout: Duration) async -> [AppCall] {
+    func drain(timeout: Duration) async -> [any ConnectionCall] {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID

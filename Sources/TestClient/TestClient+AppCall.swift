@@ -18,17 +18,15 @@ extension TestClient {
         scope: () throws(TestClientError) -> ConnectionScope,
         inbound: [InboundEvent],
         isolation: isolated (any Actor)? = #isolation,
-        _ body: (AppCall) async throws -> Result
+        _ body: (any ConnectionCall) async throws -> Result
     ) async throws -> Result {
         let account = CallAccount.start()
-        let call: AppCall
+        let call: any ConnectionCall
         do {
             let scope = try scope()
             var options = callOptions(mode, label: label)
             options.account = account
-            call = try calls.open(label) {
-                runtime.open(app: loadedApp, scope: scope, inbound: inbound, options: options)
-            }
+            call = try calls.open(label) { open(scope, inbound: inbound, options: options) }
         } catch {
             throw TestClientError.from(error, request: label)
         }
@@ -55,7 +53,7 @@ extension TestClient {
     /// Runs `body` (a test's stream or websocket closure) marked as inside `call`, so that `close()`
     /// called from it ends this call instead of waiting for it.
     func inside<Result>(
-        _ call: AppCall,
+        _ call: any ConnectionCall,
         isolation: isolated (any Actor)? = #isolation,
         _ body: () async throws -> Result
     ) async throws -> Result {

@@ -19,8 +19,14 @@ extension TestClient {
     ///
     /// The port is only an address inside the process: nothing listens on it. Paths under it are
     /// given to the app without ``TestClientConfiguration/rootPath``, as with the client's methods.
+    ///
+    /// A live client's base URL is its server's real URL (`http://127.0.0.1:<port>` for a server it
+    /// started): a session made with the configuration above reaches it over the network.
     public var baseURL: URL {
-        URL(string: "\(configuration.scheme)://\(BaseURLRegistry.authority(of: self))")!
+        if isLive {
+            return URL(string: "\(configuration.scheme)://\(configuration.hostHeader)\(configuration.rootPath)")!
+        }
+        return URL(string: "\(configuration.scheme)://\(BaseURLRegistry.authority(of: self))")!
     }
 
     /// The live client whose ``baseURL`` has `authority` (`host:port`, any case).

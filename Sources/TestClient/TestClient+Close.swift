@@ -51,6 +51,16 @@ extension TestClient {
         for call in running {
             await call.waitForAppTask(timeout: max(.zero, deadline - ContinuousClock.now))
         }
+        guard case .inProcess(let runtime, let loadedApp) = backend else {
+            if case .live(let server) = backend {
+                do {
+                    try await server.close()
+                } catch {
+                    throw TestClientError.from(error, request: "server shutdown")
+                }
+            }
+            return
+        }
         defer { runtime.releaseApp(loadedApp) }
         guard configuration.lifespan != .off else { return }
         do {
@@ -66,7 +76,7 @@ extension TestClient {
 enum CurrentAppCall {
     struct Value: Sendable {
         let client: ObjectIdentifier
-        let call: AppCall
+        let call: any ConnectionCall
     }
 
     @TaskLocal static var value: Value?

@@ -42,8 +42,8 @@ public final class TestClient: Sendable {
     /// (shared by every client of the same app object) and the app supports it; false under
     /// ``LifespanMode/off``, and in ``LifespanMode/auto`` mode when the app does not support lifespan.
     public let lifespanSupported: Bool
-    let runtime: PythonRuntime
-    let loadedApp: LoadedAppID
+    /// Where the client's connections go: the embedded interpreter, or a live server.
+    let backend: ClientBackend
     let calls = ClientCalls()
     /// How long this client's requests take, which fits how long each waits spinning (see `CallPace`).
     let pace = CallPace()
@@ -88,6 +88,8 @@ public final class TestClient: Sendable {
         try configuration.validate()
         cookies = CookieJar(host: configuration.host, secure: configuration.isSecure)
         defaultHeaders = Locked(configuration.headers)
+        let runtime: PythonRuntime
+        let loadedApp: LoadedAppID
         do {
             let interpreter = InterpreterConfiguration(
                 virtualEnvironment: configuration.virtualEnvironment,
@@ -99,6 +101,7 @@ public final class TestClient: Sendable {
         } catch {
             throw TestClientError.from(error)
         }
+        backend = .inProcess(runtime, loadedApp)
         guard configuration.lifespan != .off else {
             lifespanSupported = false
             lifespanLogs = nil
@@ -125,6 +128,24 @@ public final class TestClient: Sendable {
         }
     }
 
+    /// A client of a live server (see the `TestClientLive` module): `configuration` addresses the
+    /// server (its host, port and scheme make ``baseURL``), and every connection goes to `server`.
+    package init(
+        app: String,
+        configuration: TestClientConfiguration,
+        server: any LiveBackend,
+        openedAt: CallSite
+    ) {
+        self.app = app
+        self.configuration = configuration
+        self.openedAt = openedAt
+        cookies = CookieJar(host: configuration.host, secure: configuration.isSecure)
+        defaultHeaders = Locked(configuration.headers)
+        backend = .live(server)
+        lifespanSupported = server.lifespanSupported
+        lifespanLogs = nil
+    }
+
     deinit {
         // A client dropped without close(): no shutdown handshake is possible here. It leaves its
         // app's lifecycle (the last client ends the lifespan call) and lets the app go, and says so:
@@ -134,8 +155,13 @@ public final class TestClient: Sendable {
                 "The TestClient of \(app) opened at \(openedAt) was released without close(), so lifespan shutdown did not run\(lifespanSupported ? "" : " (it had no lifespan)"). Call close(), or use withTestClient(app:).",
                 at: openedAt
             )
-            if configuration.lifespan != .off { AppLifecycles.shared.abandon(loadedApp) }
-            runtime.releaseApp(loadedApp)
+            switch backend {
+            case .inProcess(let runtime, let loadedApp):
+                if configuration.lifespan != .off { AppLifecycles.shared.abandon(loadedApp) }
+                runtime.releaseApp(loadedApp)
+            case .live(let server):
+                server.abandon()
+            }
         }
     }
 }

@@ -4,15 +4,19 @@ import HTTPTypes
 import PyASGIBridge
 import TestClient
 
-/// `asgi`: sends one request to a Python ASGI app in-process and prints the response, with
-/// httpie's habits (`-v`, `--print`, `--check-status`, `--pretty`, a body from stdin).
+/// `asgi`: sends one request to a Python ASGI app in-process (or served by uvicorn with `--live`, or
+/// to a running server with `--url`) and prints the response, with httpie's habits (`-v`, `--print`,
+/// `--check-status`, `--pretty`, a body from stdin).
 @main
 struct ASGICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asgi",
         abstract: "Send a request to a Python ASGI app in-process, with no server, and print the response.",
         discussion: """
-            Without --app it serves the bundled demo app (python_fixtures.demo_app:app).
+            Without --app it serves the bundled demo app (python_fixtures.demo_app:app). With --live the \
+            app is served by uvicorn (from the virtual environment) for the call, on 127.0.0.1 and a free \
+            port, and the request goes over HTTP; with --url it goes to a server already running there, \
+            and no app is loaded.
 
             A body comes from one of --json, --data, --form/--file, or from piped standard input \
             (sent as it is, like --data @-) unless --ignore-stdin; an empty stdin is no body.
@@ -29,6 +33,12 @@ struct ASGICommand: AsyncParsableCommand {
 
     @Option(help: "The app as module:attribute or module:factory().")
     var app: String = "python_fixtures.demo_app:app"
+
+    @Option(help: "Send to the server running at this http or https URL instead of an app in-process.")
+    var url: String?
+
+    @Flag(help: "Serve --app with uvicorn for the call and send the request to it over HTTP.")
+    var live = false
 
     @Argument(help: "The HTTP method.")
     var method: String = "GET"
@@ -129,6 +139,12 @@ struct ASGICommand: AsyncParsableCommand {
         _ = try OutputStyle.parts(printed, verbose: verbose)
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds.") }
         if sessionReadOnly, session == nil { throw ValidationError("--session-read-only needs --session.") }
+        if let url {
+            if live { throw ValidationError("--url sends to a running server; it takes no --live.") }
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased()),
+                parsed.host?.isEmpty == false
+            else { throw ValidationError("--url must be an http or https URL with a host, as http://127.0.0.1:8000.") }
+        }
         if stream, ws { throw ValidationError("--ws prints messages as they come; it takes no --stream.") }
         if stream, follow {
             throw ValidationError("--stream prints the first response as it arrives; it cannot --follow its redirects.")
@@ -141,7 +157,7 @@ struct ASGICommand: AsyncParsableCommand {
         let failures = FailureReporter(
             verbose: verbose,
             appContext: [
-                "app: \(app)",
+                target.context,
                 "virtual environment: \(venv.map(CallerPath.absolute) ?? "VIRTUAL_ENV, else ./.venv")",
                 "pythonpath: \(pythonpath.isEmpty ? "(none added)" : pythonpath.map(CallerPath.absolute).joined(separator: ":"))",
                 "working directory: \(FileManager.default.currentDirectoryPath)",
@@ -150,7 +166,12 @@ struct ASGICommand: AsyncParsableCommand {
         let interruption = Interruption()
         do {
             var session = try session.map {
-                try Session($0, app: app, readOnly: sessionReadOnly, environment: ProcessInfo.processInfo.environment)
+                try Session(
+                    $0,
+                    app: sessionOwner,
+                    readOnly: sessionReadOnly,
+                    environment: ProcessInfo.processInfo.environment
+                )
             }
             let request = try RequestPlan(self, session: session)
             if ws {
@@ -193,11 +214,11 @@ struct ASGICommand: AsyncParsableCommand {
                 timeout: appTimeout,
                 interruption: interruption
             )
-            return try await interruption.run { [app, clientConfiguration] in
-                try await exchange.run(app: app, configuration: clientConfiguration)
+            return try await interruption.run { [target, clientConfiguration] in
+                try await exchange.run(target, configuration: clientConfiguration)
             }
         }
-        let response = try await withTestClient(app: app, configuration: clientConfiguration) { client in
+        let response = try await target.withClient(configuration: clientConfiguration) { client in
             try await client.request(request.method, request.target, headers: request.fields, body: request.body)
         }
         switch output {
@@ -215,6 +236,18 @@ struct ASGICommand: AsyncParsableCommand {
             }
             throw ExitCode(code)
         }
+    }
+
+    /// Where the request goes (`--url` was checked by `validate()`).
+    var target: ClientTarget {
+        if let url, let parsed = URL(string: url) { return .url(parsed) }
+        return live ? .live(app: app) : .inProcess(app: app)
+    }
+
+    /// Whose sessions a session name picks: the app's, or with `--url` the server's (`host:port`).
+    var sessionOwner: String {
+        guard let url, let parsed = URL(string: url), let host = parsed.host else { return app }
+        return parsed.port.map { "\(host):\($0)" } ?? host
     }
 
     var clientConfiguration: TestClientConfiguration {

@@ -31,11 +31,11 @@ struct StreamedExchange: Sendable {
     /// for the same cause afterwards.
     private let state = Locked<(head: TestResponse?, end: End?)>((nil, nil))
 
-    /// Opens a client on the app, sends the request and prints the response; returns it, its body
-    /// empty when it was printed as it came.
-    func run(app: String, configuration: TestClientConfiguration) async throws -> TestResponse {
+    /// Opens a client on the target, sends the request and prints the response; returns it, its
+    /// body empty when it was printed as it came.
+    func run(_ target: ClientTarget, configuration: TestClientConfiguration) async throws -> TestResponse {
         do {
-            return try await withTestClient(app: app, configuration: configuration) { client in
+            return try await target.withClient(configuration: configuration) { client in
                 try await client.stream(
                     plan.target,
                     method: plan.method,

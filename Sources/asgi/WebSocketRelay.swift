@@ -49,7 +49,7 @@ enum WebSocketRelay {
         let lines = command.ignoreStdin ? AsyncStream { $0.finish() } : StandardInput.lines()
         let activity = Activity()
         do {
-            return try await withTestClient(app: command.app, configuration: command.clientConfiguration) { client in
+            return try await command.target.withClient(configuration: command.clientConfiguration) { client in
                 try await client.websocket(request.target, headers: request.fields, timeout: settings.appTimeout) {
                     try await relay($0, lines: lines, activity: activity, settings: settings)
                 }

@@ -37,19 +37,6 @@ struct StreamingTests {
         }
     }
 
-    @Test func streamedRequestArrivesChunkByChunk() async throws {
-        try await withTestClient(app: Fixture.starlette) { client in
-            let response = try await client.request(.post, "/count-chunks", body: .stream(Self.chunks(5)))
-            struct Counted: Decodable {
-                var chunks: [Int]
-                var transfer_encoding: String?
-            }
-            let counted = try response.json(Counted.self)
-            #expect(counted.chunks == [100, 101, 102, 103, 104])
-            #expect(counted.transfer_encoding == "chunked")
-        }
-    }
-
     @Test func requestChunksArePulledOnlyAsTheAppReceives() async throws {
         try await withTestClient(app: Fixture.asgi3) { client in
             let source = CountingChunks(chunks: (0..<100).map { Array(repeating: UInt8($0), count: 10) })

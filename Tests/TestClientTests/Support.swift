@@ -55,3 +55,9 @@ enum Fixture {
         try await client.get("/calls").json([String].self)
     }
 }
+
+struct Item: Codable, Equatable, Sendable {
+    var name: String
+    var price: Double
+    var tags: [String] = []
+}

@@ -22,4 +22,8 @@ package enum BridgeFailure: Error, Sendable, Equatable {
     case lifespanFailed(phase: String, message: String)
     /// The connection is over; `reason` says why.
     case connectionClosed(reason: String)
+    /// A live server could not start, or stopped while it was used; `output` is what it wrote.
+    case serverFailed(message: String, output: String)
+    /// Nobody accepts connections at a live client's URL.
+    case serverUnreachable(message: String)
 }

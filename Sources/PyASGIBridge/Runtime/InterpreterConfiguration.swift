@@ -63,3 +63,16 @@ extension InterpreterConfiguration {
         """
     }
 }
+
+extension InterpreterConfiguration {
+    /// The Python a live server runs with: the virtual environment's (found as the embedded
+    /// interpreter finds it), never the first `python3` on `PATH`.
+    package func pythonExecutable() throws(BridgeFailure) -> String {
+        guard let venv = try resolveVirtualEnvironment().path else {
+            throw .interpreterStart(
+                "A live server runs the virtual environment's Python, and none was found: set TestClientConfiguration.virtualEnvironment or VIRTUAL_ENV, or create .venv with scripts/bootstrap."
+            )
+        }
+        return venv + "/bin/python"
+    }
+}

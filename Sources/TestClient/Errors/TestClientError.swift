@@ -19,6 +19,7 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
             case invalidRequest, connectionClosed, tooManyRedirects, clientClosed
             case websocketRejected, websocketDenied, websocketClosed, unexpectedMessage
             case decodingFailed, unexpectedStatus
+            case serverFailed, serverUnreachable
         }
 
         private let base: Base
@@ -70,6 +71,11 @@ public struct TestClientError: Error, Sendable, CustomStringConvertible {
         /// ``TestResponse/require(_:)-(HTTPResponse.Status)`` found another status;
         /// ``TestClientError/response`` holds the response.
         public static let unexpectedStatus = Code(.unexpectedStatus)
+        /// A live server (see `TestClientLive`) could not start, or stopped while a call used it;
+        /// ``TestClientError/details`` holds what it wrote.
+        public static let serverFailed = Code(.serverFailed)
+        /// Nobody accepts connections at a live client's URL.
+        public static let serverUnreachable = Code(.serverUnreachable)
 
         /// The code's name, such as `appException`.
         public var description: String { base.rawValue }
@@ -203,7 +209,7 @@ extension TestClientError {
     }
 
     /// The public form of a bridge failure; cancellation stays `CancellationError`.
-    static func from(_ error: any Error, request: String? = nil) -> any Error {
+    package static func from(_ error: any Error, request: String? = nil) -> any Error {
         if let error = error as? TestClientError, error.request == nil, let request {
             return error.with(request: request)
         }
@@ -251,6 +257,10 @@ extension TestClientError {
             )
         case .connectionClosed(let reason):
             converted = TestClientError(.connectionClosed, reason)
+        case .serverFailed(let message, let output):
+            converted = TestClientError(.serverFailed, message, details: output.isEmpty ? nil : output)
+        case .serverUnreachable(let message):
+            converted = TestClientError(.serverUnreachable, message)
         }
         return request.map { converted.with(request: $0) } ?? converted
     }

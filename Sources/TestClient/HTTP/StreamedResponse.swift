@@ -34,7 +34,7 @@ public struct StreamedResponse: Sendable {
     public struct Body: AsyncSequence, Sendable {
         /// Each element is one message (websocket) or one body chunk (stream).
         public typealias Element = [UInt8]
-        let call: AppCall
+        let call: any ConnectionCall
         let timeout: Duration
         let progress: StreamProgress
         /// The request, as errors name it.

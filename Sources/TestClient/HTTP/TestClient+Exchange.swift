@@ -69,17 +69,12 @@ extension TestClient {
             headers[.transferEncoding] = "chunked"
         }
         let request = ClientRequest(method, path, headers: headers)
-        let call: AppCall
+        let call: any ConnectionCall
         do {
             let scope = try httpScope(request)
             let options = callOptions(.streaming, label: request.label)
             call = try calls.open(request.label) {
-                runtime.open(
-                    app: loadedApp,
-                    scope: scope,
-                    inbound: body == nil ? [.httpRequest(body: [], moreBody: false)] : [],
-                    options: options
-                )
+                open(scope, inbound: body == nil ? [.httpRequest(body: [], moreBody: false)] : [], options: options)
             }
         } catch {
             throw TestClientError.from(error, request: request.label)
@@ -113,14 +108,14 @@ final class ExchangeCall: Sendable {
         var over = false
     }
 
-    private let call: AppCall
+    private let call: any ConnectionCall
     private let calls: ClientCalls
     private let producer: Task<Void, Never>?
     private let timeout: Duration
     private let label: String
     private let state = Locked(State())
 
-    init(call: AppCall, calls: ClientCalls, producer: Task<Void, Never>?, timeout: Duration, label: String) {
+    init(call: any ConnectionCall, calls: ClientCalls, producer: Task<Void, Never>?, timeout: Duration, label: String) {
         self.call = call
         self.calls = calls
         self.producer = producer

@@ -115,7 +115,11 @@ extension TestClient {
     }
 
     /// Waits for `http.response.start` (the jar takes the cookies it sets).
-    private func head(_ call: AppCall, _ request: ClientRequest, timeout: Duration) async throws -> StreamedResponse {
+    private func head(
+        _ call: any ConnectionCall,
+        _ request: ClientRequest,
+        timeout: Duration
+    ) async throws -> StreamedResponse {
         while true {
             switch try await call.nextEvent(timeout: timeout, waitingFor: "http.response.start") {
             case .responseStart(let status, let headers, let trailers)?:
@@ -148,7 +152,8 @@ extension TestClient {
 
     /// After the handler: read to the end if the response is complete, else disconnect; then wait
     /// for the app call to end so no task is left running and late exceptions surface.
-    private func finishStream(_ call: AppCall, _ streamed: StreamedResponse, timeout: Duration) async throws {
+    private func finishStream(_ call: any ConnectionCall, _ streamed: StreamedResponse, timeout: Duration) async throws
+    {
         let leftEarly = !streamed.progress.isComplete
         if leftEarly { call.leave() }
         do {

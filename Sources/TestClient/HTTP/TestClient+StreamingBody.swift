@@ -13,7 +13,7 @@ extension TestClient {
         _ request: ClientRequest,
         mode: AppCall.Mode,
         isolation: isolated (any Actor)? = #isolation,
-        _ body: (AppCall) async throws -> Result
+        _ body: (any ConnectionCall) async throws -> Result
     ) async throws -> Result {
         let chunks = request.body.chunks
         return try await withAppCall(
@@ -32,7 +32,7 @@ extension TestClient {
 
     /// Pulls one chunk each time the app waits in `receive()` with nothing queued.
     static func feed<Chunks: AsyncSequence & Sendable>(
-        _ call: AppCall,
+        _ call: any ConnectionCall,
         from body: Chunks
     ) async where Chunks.Element == [UInt8] {
         do {

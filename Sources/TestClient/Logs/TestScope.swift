@@ -50,7 +50,7 @@ extension TestScope {
 }
 
 /// Where in the test a client was opened or a call made.
-struct CallSite: Sendable, CustomStringConvertible {
+package struct CallSite: Sendable, CustomStringConvertible {
     var fileID: String
     var filePath: String
     var line: Int
@@ -61,7 +61,7 @@ struct CallSite: Sendable, CustomStringConvertible {
         self.init(fileID: fileID, filePath: fileID, line: line, column: 1)
     }
 
-    init(fileID: String, filePath: String, line: Int, column: Int) {
+    package init(fileID: String, filePath: String, line: Int, column: Int) {
         self.fileID = fileID
         self.filePath = filePath
         self.line = line
@@ -91,7 +91,7 @@ struct CallSite: Sendable, CustomStringConvertible {
     }
 
     /// `ServiceTests.swift:42`.
-    var description: String {
+    package var description: String {
         "\(fileID.split(separator: "/").last.map(String.init) ?? fileID):\(line)"
     }
 }

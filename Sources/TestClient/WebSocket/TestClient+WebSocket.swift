@@ -62,7 +62,12 @@ extension TestClient {
         }
     }
 
-    private func handshake(_ call: AppCall, path: String, label: String, timeout: Duration) async throws -> WebSocket {
+    private func handshake(
+        _ call: any ConnectionCall,
+        path: String,
+        label: String,
+        timeout: Duration
+    ) async throws -> WebSocket {
         switch try await call.nextEvent(timeout: timeout, waitingFor: "websocket.accept") {
         case .websocketAccept(let subprotocol, let headers):
             return WebSocket(call: call, accept: (subprotocol, headers), path: path, label: label, timeout: timeout)
@@ -92,6 +97,17 @@ extension TestClient {
                 method: .get,
                 path: path
             )
+            if isLive, status == 403, body.isEmpty {
+                // A server answers 403 with no body to an app that closed before accepting; over a
+                // socket the close code the app gave is not seen. (A 403 with a body is the app's
+                // own denial response.)
+                throw TestClientError(
+                    .websocketRejected,
+                    "The server refused the websocket with HTTP 403 (the app closed it before accepting it).",
+                    request: label,
+                    denialResponse: response
+                )
+            }
             throw TestClientError(
                 .websocketDenied,
                 "The app denied the websocket with HTTP \(status): \(response.text.prefix(200))",

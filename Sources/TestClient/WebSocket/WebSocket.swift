@@ -19,7 +19,7 @@ public final class WebSocket: Sendable {
     public let acceptHeaders: HTTPFields
     /// The path the websocket was opened on.
     public let path: String
-    private let call: AppCall
+    private let call: any ConnectionCall
     /// `WEBSOCKET /ws (File.swift:12)`, as errors name the socket.
     private let label: String
     private let timeout: Duration
@@ -29,7 +29,7 @@ public final class WebSocket: Sendable {
     private let state = Locked(State())
 
     init(
-        call: AppCall,
+        call: any ConnectionCall,
         accept: (subprotocol: String?, headers: [HeaderField]),
         path: String,
         label: String,

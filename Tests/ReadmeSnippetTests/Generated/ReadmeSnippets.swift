@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import TestClient
+import TestClientLive
 import TestClientOpenAPI
 import TestClientURLSession
 import Testing
@@ -127,6 +128,25 @@ extension ReadmeContext {
         // Errors: the app's exception with its Python type, message and traceback.
         do { _ = try await client.get("/boom") } catch let error as TestClientError where error.code == .appException {
             print(error.pythonException!.traceback)
+        }
+    }
+}
+
+// README.md, 'Live mode', block 2: its declarations, compiled, not run.
+@Suite(.disabled("README snippets are compiled, not run"))
+struct ReadmeLiveMode2 {
+    @Test(arguments: [AppServer.inProcess, .uvicorn()])
+    func listsItems(server: AppServer) async throws {
+        try await withTestClient(app: "python_fixtures.demo_app:app", server: server) { client in
+            let response = try await client.get("/items")
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test func againstARunningServer() async throws {
+        try await withTestClient(url: URL(string: "http://127.0.0.1:8000")!) { client in
+            let response = try await client.get("/health")
+            #expect(response.status == .ok)
         }
     }
 }

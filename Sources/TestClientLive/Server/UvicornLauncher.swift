@@ -1,0 +1,64 @@
+/// The Python program a live server runs (`python -c`): it binds the listening socket itself on a
+/// free port of 127.0.0.1 (so no port is guessed and none can be taken between choosing and
+/// binding), prints the port as its first line of stdout, then runs `python -m uvicorn` on that
+/// socket (`--fd`). Before that it ties its life to the test process's: `PR_SET_PDEATHSIG` asks the
+/// kernel for SIGTERM when the parent dies, and since that fires when the *thread* that forked
+/// exits, a daemon thread also polls `os.getppid()`. Once orphaned, it stops its whole process group
+/// (uvicorn and its workers): SIGTERM, then SIGKILL after the grace period.
+///
+/// Arguments: the parent's pid, the grace period in seconds, then uvicorn's own arguments.
+enum UvicornLauncher {
+    /// The exit status when uvicorn is not installed in the environment.
+    static let uvicornMissing: Int32 = 97
+
+    static let program = """
+        import os, signal, sys
+        # A child inherits the signal mask of the thread that started it, and the test's threads
+        # block SIGTERM: unblock everything, or uvicorn would never see the SIGTERM that stops it.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        parent, grace = int(sys.argv[1]), float(sys.argv[2])
+        if os.getppid() != parent:
+            sys.exit(1)
+        os.setpgrp()
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        except Exception:
+            pass
+        import importlib.util
+        if importlib.util.find_spec("uvicorn") is None:
+            sys.stderr.write(f"No module named 'uvicorn' in {sys.prefix}: install it with `{sys.executable} -m pip install uvicorn`.\\n")
+            sys.exit(97)
+        import runpy, signal, socket, threading, time
+        import uvicorn.config
+
+        # uvicorn starts an app that is not callable and fails each request; fail its loading instead
+        # (a single process loads the app here; workers load it in processes of their own).
+        app_spec, load = sys.argv[3], uvicorn.config.import_from_string
+        def load_callable(spec):
+            app = load(spec)
+            if spec == app_spec and not callable(app):
+                raise uvicorn.config.ImportFromStringError(f'"{spec}" is not callable (it is a {type(app).__name__}).')
+            return app
+        uvicorn.config.import_from_string = load_callable
+
+        def watch_parent():
+            while os.getppid() == parent:
+                time.sleep(0.2)
+            try:
+                os.killpg(0, signal.SIGTERM)
+                time.sleep(grace)
+            finally:
+                os.killpg(0, signal.SIGKILL)
+
+        threading.Thread(target=watch_parent, daemon=True).start()
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(2048)
+        listener.set_inheritable(True)
+        print(listener.getsockname()[1], flush=True)
+        sys.argv = ["uvicorn", *sys.argv[3:], "--fd", str(listener.fileno())]
+        runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+        """
+}

@@ -1,0 +1,50 @@
+import TestClient
+import TestClientLive
+import Testing
+
+/// How a shared test reaches its app: in-process through the embedded interpreter, or over real
+/// HTTP to the app served by uvicorn (live mode). Every test of this target runs once per mode and
+/// expects the same result, except where the modes differ by design (README, "Live mode"); there a
+/// test states each mode's own result.
+enum ClientMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case inProcess
+    case live
+
+    var testDescription: String { rawValue }
+
+    /// Where the app runs in this mode.
+    var server: AppServer {
+        switch self {
+        case .inProcess: .inProcess
+        case .live: .uvicorn()
+        }
+    }
+
+    /// A client over `app` in this mode; the caller closes it.
+    func client(
+        app: String,
+        configuration: TestClientConfiguration = TestClientConfiguration()
+    ) async throws -> TestClient {
+        try await TestClient(app: app, configuration: configuration, server: server)
+    }
+
+    /// Runs `body` with a client over `app` in this mode and closes it afterwards, also when `body`
+    /// throws.
+    func withClient<Result>(
+        app: String,
+        configuration: TestClientConfiguration = TestClientConfiguration(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (TestClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try await client(app: app, configuration: configuration)
+        let result: Result
+        do {
+            result = try await body(client)
+        } catch {
+            try? await client.close()
+            throw error
+        }
+        try await client.close()
+        return result
+    }
+}
