@@ -1,3 +1,4 @@
+import Foundation
 import TestClient
 import TestClientLive
 import Testing
@@ -11,6 +12,14 @@ enum ClientMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case live
 
     var testDescription: String { rawValue }
+
+    /// The modes this run tests: both, unless `ASGI_TEST_MODES` names one (`inProcess` or `live`).
+    /// `scripts/test` runs the in-process tests first and the live ones after them, so that
+    /// uvicorn's start-ups do not load the machine under the in-process tests' time bounds.
+    static var allCases: [ClientMode] {
+        guard let only = ProcessInfo.processInfo.environment["ASGI_TEST_MODES"] else { return [.inProcess, .live] }
+        return [.inProcess, .live].filter { only.split(separator: ",").contains(Substring($0.rawValue)) }
+    }
 
     /// Where the app runs in this mode.
     var server: AppServer {

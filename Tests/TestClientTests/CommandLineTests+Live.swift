@@ -76,7 +76,7 @@ extension CommandLineTests {
 
     static var venv: String { root.appendingPathComponent(".venv").path }
 
-    @Test func liveServesTheAppWithUvicornForTheCall() throws {
+    @Test(.enabled(if: liveModeTested)) func liveServesTheAppWithUvicornForTheCall() throws {
         let app = try MarkedApp()
         defer { app.remove() }
         let run = try Self.run(
@@ -128,7 +128,7 @@ extension CommandLineTests {
         return try body(try #require(URL(string: address)))
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.enabled(if: liveModeTested), .timeLimit(.minutes(3)))
     func urlSendsToARunningServer() throws {
         let app = try MarkedApp()
         defer { app.remove() }
@@ -146,7 +146,7 @@ extension CommandLineTests {
         #expect(refused.stderr.hasPrefix("asgi: "))
     }
 
-    @Test(.enabled(if: ProcessTable.isAvailable), .timeLimit(.minutes(3)))
+    @Test(.enabled(if: liveModeTested && ProcessTable.isAvailable), .timeLimit(.minutes(3)))
     func aKilledLiveCallLeavesNoServer() throws {
         let app = try MarkedApp()
         defer { app.remove() }
@@ -172,4 +172,9 @@ extension CommandLineTests {
         #expect(gone, "uvicorn processes \(app.servers) outlived the asgi killed with SIGKILL")
         for pid in app.servers { kill(pid, SIGKILL) }
     }
+}
+
+/// False when `ASGI_TEST_MODES` leaves live mode out (see `scripts/test`).
+private var liveModeTested: Bool {
+    ProcessInfo.processInfo.environment["ASGI_TEST_MODES"].map { $0.split(separator: ",").contains("live") } ?? true
 }

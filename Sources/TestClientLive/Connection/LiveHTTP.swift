@@ -55,7 +55,7 @@ enum LiveHTTP {
         for try await chunk in response.body {
             await connection.emit(.responseBody(body: Array(chunk.readableBytesView), moreBody: true))
         }
-        await connection.target.server?.log.settle()
+        await connection.target.server?.log.settle(thorough: response.status.code >= 500)
         await connection.emit(.responseBody(body: [], moreBody: false))
         await connection.emit(nil)
     }

@@ -46,12 +46,19 @@ final class ServerLog: Sendable {
     /// Waits (briefly) until the server has written nothing for a few milliseconds: the lines a
     /// server logs while it answers are in the pipe before the answer is on the socket, but are
     /// read on another thread.
-    func settle() async {
+    /// - Parameter thorough: At least a millisecond, for the reader thread to take what is in the
+    ///   pipe (a failed call, whose error should carry the app's lines). Else the call waits only when
+    ///   the server wrote something lately: a request to an app that logs nothing costs no sleep.
+    func settle(thorough: Bool) async {
         let deadline = ContinuousClock.now + .milliseconds(25)
-        repeat {
+        if thorough {
             try? await Task.sleep(for: .milliseconds(1))
-        } while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5)
-            && ContinuousClock.now < deadline
+        } else {
+            await Task.yield()
+        }
+        while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
     }
 
     /// Bytes read from `stream`.

@@ -64,6 +64,11 @@ final class UvicornServer: Sendable {
             arguments.append(app)
         }
         arguments += ["--lifespan", settings.lifespan] + settings.arguments
+        // uvicorn's access log is the server's, not the app's (in-process calls have none), and a
+        // line per request would make every call wait for the log to settle. Asked for, it stays.
+        if !settings.arguments.contains(where: { $0 == "--access-log" || $0 == "--no-access-log" }) {
+            arguments.append("--no-access-log")
+        }
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         if !settings.pythonPath.isEmpty {
