@@ -32,11 +32,12 @@ extension Benchmark {
         var samples: [String: [String: [String: [Double]]]] = [:]
         for app in options.apps {
             // No access log: printing a line per request would cost both clients the same, and drown
-            // the table.
+            // the table. Keep-alive longer than a batch of ours: httpx's pooled connections wait
+            // idle meanwhile, and uvicorn closes idle ones after 5 s (httpx then fails a read).
             let client = try await TestClient(
                 app: "bench_apps:\(app)",
                 configuration: configuration,
-                server: .uvicorn(arguments: ["--no-access-log", "--log-level", "warning"])
+                server: .uvicorn(arguments: ["--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "300"])
             )
             let url = client.baseURL.absoluteString
             for round in 0...options.rounds {
