@@ -1,10 +1,11 @@
 /// The Python program a live server runs (`python -c`): it binds the listening socket itself on a
 /// free port of 127.0.0.1 (so no port is guessed and none can be taken between choosing and
 /// binding), prints the port as its first line of stdout, then runs `python -m uvicorn` on that
-/// socket (`--fd`). Before that it ties its life to the test process's: `PR_SET_PDEATHSIG` asks the
-/// kernel for SIGTERM when the parent dies, and since that fires when the *thread* that forked
-/// exits, a daemon thread also polls `os.getppid()`. Once orphaned, it stops its whole process group
-/// (uvicorn and its workers): SIGTERM, then SIGKILL after the grace period.
+/// socket (`--fd`). Before that it ties its life to the test process's: a daemon thread polls
+/// `os.getppid()` every 0.2 s, and once orphaned (the test process ended, even by SIGKILL) it stops
+/// its whole process group (uvicorn and its workers): SIGTERM, then SIGKILL after the grace period.
+/// Not `PR_SET_PDEATHSIG`: that fires when the *thread* that started the child exits, and the
+/// thread pool's idle threads do exit, which killed servers in the middle of a long suite.
 ///
 /// Arguments: the parent's pid, the grace period in seconds, then uvicorn's own arguments.
 enum UvicornLauncher {
@@ -20,11 +21,6 @@ enum UvicornLauncher {
         if os.getppid() != parent:
             sys.exit(1)
         os.setpgrp()
-        try:
-            import ctypes
-            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-        except Exception:
-            pass
         import importlib.util
         if importlib.util.find_spec("uvicorn") is None:
             sys.stderr.write(f"No module named 'uvicorn' in {sys.prefix}: install it with `{sys.executable} -m pip install uvicorn`.\\n")
