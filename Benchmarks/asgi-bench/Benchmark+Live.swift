@@ -37,7 +37,9 @@ extension Benchmark {
             let client = try await TestClient(
                 app: "bench_apps:\(app)",
                 configuration: configuration,
-                server: .uvicorn(arguments: ["--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "300"])
+                server: .uvicorn(arguments: [
+                    "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "300",
+                ])
             )
             let url = client.baseURL.absoluteString
             for round in 0...options.rounds {

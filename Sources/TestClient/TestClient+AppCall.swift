@@ -45,9 +45,7 @@ extension TestClient {
     /// How this client's calls run: the configuration's switches, and where the app's records go
     /// (this client's log, echoed after the running test's name, else `label`).
     func callOptions(_ mode: AppCall.Mode, label: String) -> AppCallOptions {
-        var options = configuration.callOptions(mode, label: label, logs: logSink)
-        options.pace = pace
-        return options
+        configuration.callOptions(mode, label: label, logs: logSink)
     }
 
     /// Runs `body` (a test's stream or websocket closure) marked as inside `call`, so that `close()`

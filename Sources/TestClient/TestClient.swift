@@ -45,8 +45,6 @@ public final class TestClient: Sendable {
     /// Where the client's connections go: the embedded interpreter, or a live server.
     let backend: ClientBackend
     let calls = ClientCalls()
-    /// How long this client's requests take, which fits how long each waits spinning (see `CallPace`).
-    let pace = CallPace()
     /// Every record of this client's calls.
     let logSink = LogSink()
     /// Where the client was opened, as a forgotten `close()` names it.

@@ -47,15 +47,12 @@ package final class AppCall: Sendable {
     /// Set when an outcome (buffered) or an event (streaming) can be taken without waiting: what the
     /// short spin before parking looks at, without the lock.
     let ready = Atomic<Bool>(false)
-    /// When the call was opened, for its ``AppCallOptions/pace``.
-    private let openedAt: ContinuousClock.Instant?
 
     init(runtime: PythonRuntime, appID: Int, scope: ConnectionScope, inbound: [InboundEvent], options: AppCallOptions) {
         self.runtime = runtime
         self.appID = appID
         self.scope = scope
         self.options = options
-        self.openedAt = options.pace == nil ? nil : .now
         self.state = Locked(State(inbound: InboundStateMachine(inbound, disconnect: scope.disconnectEvent)))
     }
 
@@ -135,21 +132,17 @@ package final class AppCall: Sendable {
     // MARK: Outbound
 
     /// The whole response of a buffered call, once the app call has ended.
-    /// Spins first for about as long as the client's recent calls took (see ``CallPace``), and parks
-    /// at once when the loop has gone idle without the response (the app awaits I/O, a timer or a
+    /// Spins first (see ``Spin``), and parks at once when the loop has gone idle without the response (the app awaits I/O, a timer or a
     /// thread): spinning would only burn a core.
     package func response(timeout: Duration?) async throws -> BufferedResponse {
-        let pace = options.pace
         let account = options.account
         account?.mark(.waiting)
         let spun = Spin.wait(
-            for: pace?.budget ?? Spin.swiftBudget,
             until: { ready.load(ordering: .acquiring) },
             giveUp: { runtime.loopIsIdle }
         )
         account?.mark(.spinEnded)
         if spun, let outcome = state.withLock({ $0.buffered.ready }) {
-            if let pace, let openedAt { pace.record(.now - openedAt) }
             account?.mark(.resumed)
             return try outcome.get()
         }
@@ -157,7 +150,6 @@ package final class AppCall: Sendable {
         let response = try await wait(timeout: timeout, waitingFor: "the response") { (waiter: ResponseWaiter) in
             state.withLock { $0.buffered.wait(waiter) }
         }
-        if let pace, let openedAt { pace.record(.now - openedAt) }
         account?.mark(.resumed)
         return response
     }
@@ -165,7 +157,8 @@ package final class AppCall: Sendable {
     /// The next message the app sent (streaming calls); nil once the app call has ended cleanly
     /// after its last message.
     package func nextEvent(timeout: Duration?, waitingFor: String) async throws -> OutboundEvent? {
-        if Spin.wait(until: { ready.load(ordering: .acquiring) }, giveUp: { runtime.loopIsIdle }), let next = take(nil) {
+        if Spin.wait(until: { ready.load(ordering: .acquiring) }, giveUp: { runtime.loopIsIdle }), let next = take(nil)
+        {
             return try next.get()
         }
         return try await wait(timeout: timeout, waitingFor: waitingFor) { (waiter: EventWaiter) in

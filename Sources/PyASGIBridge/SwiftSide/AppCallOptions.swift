@@ -15,9 +15,6 @@ package struct AppCallOptions: Sendable {
     package var echoPrefix: (@Sendable () -> String)? = nil
     /// Also receives every record of the call (the client's records).
     package var clientLogs: LogSink? = nil
-    /// The pace of the client's recent calls, which fits how long a request's task spins for its
-    /// response before it parks; nil: the fixed budget.
-    package var pace: CallPace? = nil
     /// Where the call's time goes (`ASGI_BRIDGE_ACCOUNT=1`); nil: not accounted.
     package var account: CallAccount? = nil
 

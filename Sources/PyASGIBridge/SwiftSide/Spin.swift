@@ -18,9 +18,10 @@ import Darwin
 enum Spin {
     /// How long a Swift task spins for its result at most before it suspends. Parking and waking a
     /// task costs 50–80 µs here, more than most requests take, so the budget covers a slow
-    /// framework's request (Quart: ~110 µs); a ``CallPace`` fits it to what the app's calls take.
-    /// Measured with scripts/bench: a longer budget (1–3 ms) slows the loop thread, a shorter one
-    /// pays the wake-up on every FastAPI request.
+    /// framework's request (Quart: ~110 µs). Measured with scripts/bench: a longer budget (1–3 ms)
+    /// slows the loop thread, a shorter one pays the wake-up on every FastAPI request. (A budget
+    /// fitted to a client's recent call times made 64 requests in flight park: queued behind each
+    /// other, their calls look slow.)
     static let swiftBudget: Duration = .microseconds(Environment.value("ASGI_BRIDGE_SPIN_US").flatMap(Int.init) ?? 300)
 
     /// Whose spinner: at most one spins at a time on each side.
@@ -79,35 +80,5 @@ enum Spin {
                 nextYield = now + politeness
             }
         }
-    }
-}
-
-/// How long the calls of one client (so, mostly, of one app) have recently taken from the
-/// request to the response: the Swift side spins about that long before it parks, and not at all
-/// for an app whose calls take far longer than a wake-up costs. Updated without a lock; a lost
-/// update only makes the average a little older.
-package final class CallPace: Sendable {
-    /// Nanoseconds, an exponential moving average (weight 1/4); -1 before the first call.
-    private let average = Atomic<Int64>(-1)
-
-    package init() {}
-
-    /// How long to spin for the next call's response.
-    var budget: Duration {
-        let average = average.load(ordering: .relaxed)
-        let ceiling = Spin.swiftBudget
-        guard average >= 0 else { return ceiling }
-        // Calls that take longer than the whole budget: park at once, spinning would only burn the
-        // core. Else the whole budget, which also covers the slow tail (a collection, a preempted
-        // thread) of a fast app's calls: parking one costs more than the spin.
-        return Duration.nanoseconds(average) > ceiling ? .zero : ceiling
-    }
-
-    /// A call took `elapsed` from its start to its response.
-    func record(_ elapsed: Duration) {
-        let (seconds, attoseconds) = elapsed.components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        let average = average.load(ordering: .relaxed)
-        self.average.store(average < 0 ? nanoseconds : average + (nanoseconds - average) / 4, ordering: .relaxed)
     }
 }

@@ -552,7 +552,8 @@ extension RequestBody {
         let count = (bytes == nil ? 0 : 1) + (json == nil ? 0 : 1) + (form == nil ? 0 : 1) + (multipart == nil ? 0 : 1)
         guard count <= 1 else {
             let given = [
-                ("body:", bytes != nil), ("json:", json != nil), ("form:", form != nil), ("multipart:", multipart != nil),
+                ("body:", bytes != nil), ("json:", json != nil), ("form:", form != nil),
+                ("multipart:", multipart != nil),
             ]
             .filter(\.1).map(\.0)
             throw TestClientError(

@@ -56,7 +56,8 @@ final class ServerLog: Sendable {
         } else {
             await Task.yield()
         }
-        while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5), ContinuousClock.now < deadline {
+        while ContinuousClock.now - state.withLock({ $0.lastWrite }) < .milliseconds(5), ContinuousClock.now < deadline
+        {
             try? await Task.sleep(for: .milliseconds(1))
         }
     }
