@@ -202,13 +202,24 @@ public func withTestClient<Result>(
         line: line,
         column: column
     )
-    let result: Result
-    do {
-        result = try await body(client)
-    } catch {
-        try? await client.close()
-        throw error
+    return try await client.closing(body)
+}
+
+extension TestClient {
+    /// Runs `body`, then closes the client, also when `body` throws: what every `withTestClient`
+    /// does with the client it opened.
+    package func closing<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (TestClient) async throws -> Result
+    ) async throws -> Result {
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            try? await close()
+            throw error
+        }
+        try await close()
+        return result
     }
-    try await client.close()
-    return result
 }

@@ -221,24 +221,6 @@ public func withTestClient<Result>(
     return try await client.closing(body)
 }
 
-extension TestClient {
-    /// Runs `body`, then closes the client, also when `body` throws.
-    fileprivate func closing<Result>(
-        isolation: isolated (any Actor)? = #isolation,
-        _ body: (TestClient) async throws -> Result
-    ) async throws -> Result {
-        let result: Result
-        do {
-            result = try await body(self)
-        } catch {
-            try? await close()
-            throw error
-        }
-        try await close()
-        return result
-    }
-}
-
 extension LifespanMode {
     /// uvicorn's `--lifespan` value.
     var uvicornValue: String {

@@ -45,15 +45,6 @@ enum ClientMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (TestClient) async throws -> Result
     ) async throws -> Result {
-        let client = try await client(app: app, configuration: configuration)
-        let result: Result
-        do {
-            result = try await body(client)
-        } catch {
-            try? await client.close()
-            throw error
-        }
-        try await client.close()
-        return result
+        try await client(app: app, configuration: configuration).closing(body)
     }
 }
