@@ -16,9 +16,19 @@ let package = Package(
         .executable(name: "asgi", targets: ["asgi"]),
         .library(name: "TestClientOpenAPI", targets: ["TestClientOpenAPI"]),
         .library(name: "TestClientURLSession", targets: ["TestClientURLSession"]),
-        // Live mode (a real uvicorn, or any URL): its own product, so that a package that never uses
-        // it compiles no networking stack.
+        // Live mode (a real uvicorn, or any URL): its own product, and its networking stack only
+        // with the package trait "Live" (below).
         .library(name: "TestClientLive", targets: ["TestClientLive"]),
+    ],
+    // "Live" brings in live mode's networking stack (async-http-client, swift-nio). SwiftPM resolves
+    // a dependency only a disabled trait uses not at all, so a package that never asks for "Live"
+    // fetches and builds what the `TestClient` product needs and no more. Without it, the
+    // `TestClientLive` module declares its API unavailable, with a message that names the trait.
+    traits: [
+        .trait(
+            name: "Live",
+            description: "Live mode: TestClientLive over real HTTP against uvicorn or a running server."
+        )
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
@@ -122,11 +132,11 @@ let package = Package(
                 "TestClient",
                 "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["Live"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Live"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Live"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Live"])),
+                .product(name: "NIOWebSocket", package: "swift-nio", condition: .when(traits: ["Live"])),
             ],
             swiftSettings: swiftSettings
         ),

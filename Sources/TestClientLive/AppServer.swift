@@ -1,3 +1,4 @@
+#if Live
 /// Where a test client's app runs: in this process (the `TestClient` module's way), or in a real
 /// server the client starts. A test that takes an `AppServer` runs the same body either way.
 ///
@@ -39,3 +40,4 @@ public struct AppServer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import PyASGIBridge
 import TestClient
 
@@ -30,3 +31,4 @@ struct LiveServerBackend: LiveBackend {
         Task { _ = await LiveServers.shared.leave(key) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import PyASGIBridge
 public import TestClient
 
@@ -231,3 +232,4 @@ extension LifespanMode {
         }
     }
 }
+#endif

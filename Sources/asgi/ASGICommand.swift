@@ -139,6 +139,13 @@ struct ASGICommand: AsyncParsableCommand {
         _ = try OutputStyle.parts(printed, verbose: verbose)
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds.") }
         if sessionReadOnly, session == nil { throw ValidationError("--session-read-only needs --session.") }
+        #if !Live
+        if url != nil || live {
+            throw ValidationError(
+                "this asgi was built without live mode (--url, --live): build it with the package trait, swift build --traits Live."
+            )
+        }
+        #endif
         if let url {
             if live { throw ValidationError("--url sends to a running server; it takes no --live.") }
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased()),

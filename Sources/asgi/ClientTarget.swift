@@ -1,5 +1,7 @@
 import TestClient
+#if Live
 import TestClientLive
+#endif
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -26,10 +28,16 @@ enum ClientTarget: Sendable {
         switch self {
         case .inProcess(let app):
             return try await withTestClient(app: app, configuration: configuration, body)
+        #if Live
         case .live(let app):
             return try await withTestClient(app: app, configuration: configuration, server: .uvicorn(), body)
         case .url(let url):
             return try await withTestClient(url: url, configuration: configuration, body)
+        #else
+        case .live, .url:
+            // validate() refuses --live and --url in a build without the trait "Live".
+            preconditionFailure("live mode needs the package trait \"Live\"")
+        #endif
         }
     }
 

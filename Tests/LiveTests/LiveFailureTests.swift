@@ -1,3 +1,4 @@
+#if Live
 import Foundation
 import TestClient
 import TestClientLive
@@ -128,3 +129,4 @@ extension LiveSuites {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import Foundation
 import Testing
 
@@ -8,3 +9,4 @@ import Testing
 /// False when `ASGI_TEST_MODES` leaves live mode out (see `scripts/test`).
 let liveModeTested =
     ProcessInfo.processInfo.environment["ASGI_TEST_MODES"].map { $0.split(separator: ",").contains("live") } ?? true
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import Foundation
 import HTTPTypes
 import TestClient
@@ -170,3 +171,4 @@ extension LiveSuites {
         }
     }
 }
+#endif

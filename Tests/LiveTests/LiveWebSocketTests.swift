@@ -1,3 +1,4 @@
+#if Live
 import HTTPTypes
 import TestClient
 import TestClientLive
@@ -65,3 +66,4 @@ extension LiveSuites {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import PyASGIBridge
 
 /// One connection of a live client: the ``ConnectionCall`` that `TestClient` drives, over a socket
@@ -289,3 +290,4 @@ extension LiveConnection.State {
         return Waiters(inbound: inboundWaiter, demand: demandWaiter, event: eventWaiter, pump: pumpWaiter)
     }
 }
+#endif

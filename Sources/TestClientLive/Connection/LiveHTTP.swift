@@ -1,3 +1,4 @@
+#if Live
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -89,3 +90,4 @@ struct RequestBodyChunks: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(connection: connection) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import PyASGIBridge
 
 /// Where a live client's connections go, and what to say when one fails.
@@ -29,3 +30,4 @@ struct LiveTarget: Sendable {
         return .connectionClosed(reason: "The connection to \(baseURL) broke: \(text)")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -191,3 +192,4 @@ enum LiveWebSocket {
         return (host, port, prefix)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 import PyASGIBridge
 
 /// The uvicorn servers of this process. Clients of one app object share one server, as in-process
@@ -67,3 +68,4 @@ final class LiveServers: Sendable {
         return server
     }
 }
+#endif

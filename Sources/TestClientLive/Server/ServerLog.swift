@@ -1,3 +1,4 @@
+#if Live
 import PyASGIBridge
 
 /// What a live server wrote to its stdout and stderr, as records: a line that starts with a level
@@ -99,3 +100,4 @@ final class ServerLog: Sendable {
         return last.first == " "
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Live
 /// The Python program a live server runs (`python -c`): it binds the listening socket itself on a
 /// free port of 127.0.0.1 (so no port is guessed and none can be taken between choosing and
 /// binding), prints the port as its first line of stdout, then runs `python -m uvicorn` on that
@@ -58,3 +59,4 @@ enum UvicornLauncher {
         runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
         """
 }
+#endif

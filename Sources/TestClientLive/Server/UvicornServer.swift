@@ -1,3 +1,4 @@
+#if Live
 import Foundation
 import PyASGIBridge
 import TestClient
@@ -239,3 +240,4 @@ final class UvicornServer: Sendable {
         }.value
     }
 }
+#endif

@@ -132,6 +132,7 @@ extension ReadmeContext {
     }
 }
 
+#if Live
 // README.md, 'Live mode', block 2: its declarations, compiled, not run.
 @Suite(.disabled("README snippets are compiled, not run"))
 struct ReadmeLiveMode2 {
@@ -150,6 +151,8 @@ struct ReadmeLiveMode2 {
         }
     }
 }
+
+#endif
 
 // README.md, 'When a test fails', block 1: its declarations, compiled, not run.
 @Suite(.disabled("README snippets are compiled, not run"))
