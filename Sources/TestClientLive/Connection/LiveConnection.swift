@@ -101,18 +101,29 @@ final class LiveConnection: ConnectionCall {
     }
 
     /// The next message the client pushed, waiting for it (and telling a waiting producer that one
-    /// is wanted); nil once the client has left.
+    /// is wanted); nil once the client has left, or when the waiting task is cancelled (the
+    /// response ended before the request body did).
     func nextInbound() async -> InboundEvent? {
-        await withCheckedContinuation { continuation in
-            let (now, producer) = state.withLock { state -> (InboundEvent??, CheckedContinuation<Bool, Never>?) in
-                if !state.inbound.isEmpty { return (.some(state.inbound.removeFirst()), nil) }
-                if state.left { return (.some(nil), nil) }
-                state.inboundWaiter = continuation
-                defer { state.demandWaiter = nil }
-                return (nil, state.demandWaiter)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let (now, producer) = state.withLock { state -> (InboundEvent??, CheckedContinuation<Bool, Never>?) in
+                    if !state.inbound.isEmpty { return (.some(state.inbound.removeFirst()), nil) }
+                    if state.left || Task.isCancelled { return (.some(nil), nil) }
+                    state.inboundWaiter = continuation
+                    defer { state.demandWaiter = nil }
+                    return (nil, state.demandWaiter)
+                }
+                producer?.resume(returning: true)
+                if let now { continuation.resume(returning: now) }
             }
-            producer?.resume(returning: true)
-            if let now { continuation.resume(returning: now) }
+        } onCancel: {
+            // Checked under the lock above: either the waiter is stored and resumed here, or the
+            // wait saw the cancellation and did not store it.
+            let waiter = state.withLock { state in
+                defer { state.inboundWaiter = nil }
+                return state.inboundWaiter
+            }
+            waiter?.resume(returning: nil)
         }
     }
 
