@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "TestClient",
                 "TestClientLive",
+                "TestClientURLSession",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

@@ -22,6 +22,7 @@ final class LiveConnection: ConnectionCall {
         /// The client took the end.
         var tookEnd = false
         var left = false
+        var logsDelivered = false
         var pump: Task<Void, Never>?
     }
 
@@ -55,12 +56,12 @@ final class LiveConnection: ConnectionCall {
                     // disconnect, the connection ends without a failure.
                     await emit(nil)
                 } else {
-                    fail(await target.failure(for: error, logs: logs))
+                    let failure = await target.failure(for: error, logs: logs)
+                    deliverLogs()
+                    fail(failure)
                 }
             }
-            if let clientLogs = options.clientLogs {
-                for entry in logs { clientLogs.append(entry) }
-            }
+            deliverLogs()
         }
         state.withLock { $0.pump = pump }
     }
@@ -127,10 +128,24 @@ final class LiveConnection: ConnectionCall {
         }
     }
 
+    /// Hands the server's records of this call to the client's log, once: before the end or the
+    /// failure reaches the client, so that its `logs` have them when the call returns.
+    private func deliverLogs() {
+        guard let clientLogs = options.clientLogs else { return }
+        let first = state.withLock { state in
+            defer { state.logsDelivered = true }
+            return !state.logsDelivered
+        }
+        if first {
+            for entry in logs { clientLogs.append(entry) }
+        }
+    }
+
     // MARK: Outbound (the pump emits, the client takes)
 
     /// Queues what the server sent; waits while the client is a window behind.
     func emit(_ event: OutboundEvent?) async {
+        if event == nil { deliverLogs() }
         let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
             guard !state.finished else { return nil }
             if event == nil { state.finished = true }
