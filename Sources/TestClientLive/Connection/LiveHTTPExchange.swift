@@ -17,8 +17,10 @@ enum LiveHTTP {
         let head = requestHead(connection)
         let sendsBody =
             head.headers.contains(name: "content-length") || head.headers.contains(name: "transfer-encoding")
+        let rawHead = RawResponseHead()
         let channel = try await connection.target.connect { channel in
             channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(rawHead)
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                     wrappingChannelSynchronously: channel
@@ -43,9 +45,14 @@ enum LiveHTTP {
                     switch part {
                     case .head(let response):
                         status = response.status.code
-                        let headers = response.headers.map { field in
+                        let decoded = response.headers.map { field in
                             HeaderField(name: Array(field.name.lowercased().utf8), value: Array(field.value.utf8))
                         }
+                        // The bytes as sent, when they are the same fields the parser saw.
+                        let raw = rawHead.fields.flatMap { raw in
+                            raw.map(\.name) == decoded.map(\.name) ? raw : nil
+                        }
+                        let headers = raw ?? decoded
                         await connection.emit(.responseStart(status: Int(status), headers: headers, trailers: false))
                     case .body(let chunk):
                         await connection.emit(.responseBody(body: Array(chunk.readableBytesView), moreBody: true))
