@@ -20,7 +20,7 @@ let package = Package(
         // with the package trait "Live" (below).
         .library(name: "TestClientLive", targets: ["TestClientLive"]),
     ],
-    // "Live" brings in live mode's networking stack (async-http-client, swift-nio). SwiftPM resolves
+    // "Live" brings in live mode's networking stack (swift-nio, swift-nio-ssl). SwiftPM resolves
     // a dependency only a disabled trait uses not at all, so a package that never asks for "Live"
     // fetches and builds what the `TestClient` product needs and no more. Without it, the
     // `TestClientLive` module declares its API unavailable, with a message that names the trait.
@@ -34,8 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.36.0"),
         // `swift package generate-documentation` (scripts/docs); a plugin, linked into nothing.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "TestClient",
                 "TestClientLive",
+                "TestClientURLSession",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
@@ -132,11 +133,11 @@ let package = Package(
                 "TestClient",
                 "PyASGIBridge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["Live"])),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Live"])),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Live"])),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Live"])),
                 .product(name: "NIOWebSocket", package: "swift-nio", condition: .when(traits: ["Live"])),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["Live"])),
             ],
             swiftSettings: swiftSettings
         ),

@@ -101,6 +101,9 @@ async def socket(websocket: WebSocket):
                 return
             if message.get("text") is not None:
                 text = message["text"]
+                if text == "scheme":
+                    await websocket.send_text(websocket.scope["scheme"])
+                    continue
                 if text.startswith("close:"):
                     await websocket.close(code=int(text[6:]), reason="bye")
                     return
@@ -109,6 +112,10 @@ async def socket(websocket: WebSocket):
                 await websocket.send_bytes(bytes(reversed(message["bytes"])))
     except WebSocketDisconnect as disconnect:
         seen["ws_closes"].append(disconnect.code)
+
+
+async def scheme(request: Request):
+    return PlainTextResponse(request.scope["scheme"])
 
 
 async def refuse(websocket: WebSocket):
@@ -128,6 +135,7 @@ app = Starlette(
         Route("/left", left),
         Route("/warn", warn),
         Route("/die", die),
+        Route("/scheme", scheme),
         WebSocketRoute("/ws", socket),
         WebSocketRoute("/refuse", refuse),
     ],

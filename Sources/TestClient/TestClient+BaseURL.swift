@@ -21,7 +21,8 @@ extension TestClient {
     /// given to the app without ``TestClientConfiguration/rootPath``, as with the client's methods.
     ///
     /// A live client's base URL is its server's real URL (`http://127.0.0.1:<port>` for a server it
-    /// started): a session made with the configuration above reaches it over the network.
+    /// started): a session made with the configuration above sends requests for it through the
+    /// client, to the server, with the client's headers and cookies.
     public var baseURL: URL {
         if isLive {
             return URL(string: "\(configuration.scheme)://\(configuration.hostHeader)\(configuration.rootPath)")!

@@ -25,6 +25,10 @@ public struct AppServer: Sendable, Hashable, CustomStringConvertible {
     /// port. uvicorn runs the app's lifespan (`--lifespan` from
     /// `TestClientConfiguration.lifespan`); clients of one app object share one server,
     /// which stops when the last of them closes.
+    ///
+    /// With `--ssl-keyfile` and `--ssl-certfile` among the arguments the server speaks https (and
+    /// wss), and the client trusts the certificate in the `--ssl-certfile` file (self-signed, or
+    /// with its chain up to its root).
     /// - Parameter arguments: More arguments for uvicorn, such as `["--workers", "2"]`. Not
     ///   `--host`, `--port`, `--fd`, `--uds` or `--lifespan`: the client sets those.
     /// - Returns: The server.

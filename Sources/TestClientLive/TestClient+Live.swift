@@ -74,11 +74,18 @@ extension TestClient {
             throw TestClientError.from(error)
         }
         var live = configuration
-        live.scheme = "http"
+        live.scheme = uvicorn.scheme
         live.host = "127.0.0.1"
         live.port = uvicorn.port
+        let target: LiveTarget
+        do {
+            target = try LiveTarget(baseURL: uvicorn.url, server: uvicorn, trust: uvicorn.trust)
+        } catch {
+            _ = await LiveServers.shared.leave(key)
+            throw TestClientError.from(error)
+        }
         let backend = LiveServerBackend(
-            target: LiveTarget(baseURL: uvicorn.url, server: uvicorn),
+            target: target,
             key: key,
             lifespanSupported: configuration.lifespan != .off
                 && !uvicorn.log.contains("ASGI 'lifespan' protocol appears unsupported")
@@ -103,16 +110,19 @@ extension TestClient {
     /// - Parameters:
     ///   - url: An `http` or `https` URL; its path, if any, is put in front of every request's.
     ///   - configuration: As in-process; the URL replaces `host`, `port` and `scheme`.
+    ///   - trust: The certificates an `https` server may show, for requests and websockets alike:
+    ///     the system's roots unless given.
     ///   - fileID: Where the client is opened, as a forgotten `close()` names it; the caller's.
     ///   - filePath: See `fileID`.
     ///   - line: See `fileID`.
     ///   - column: See `fileID`.
     /// - Throws: `TestClientError.Code.serverUnreachable` for a URL without an `http`
-    ///   or `https` scheme or a host. A server that does not answer fails the first request with the
-    ///   same code.
+    ///   or `https` scheme or a host, or certificates to trust that cannot be read. A server that
+    ///   does not answer fails the first request with the same code.
     public convenience init(
         url: URL,
         configuration: TestClientConfiguration = TestClientConfiguration(),
+        trust: TLSTrust = .system,
         fileID: String = #fileID,
         filePath: String = #filePath,
         line: Int = #line,
@@ -133,14 +143,16 @@ extension TestClient {
         var path = url.path
         while path.hasSuffix("/") { path.removeLast() }
         let base = "\(scheme)://\(authority)\(url.port.map { ":\($0)" } ?? "")\(path)"
+        let target: LiveTarget
+        do {
+            target = try LiveTarget(baseURL: base, server: nil, trust: trust)
+        } catch {
+            throw TestClientError.from(error)
+        }
         self.init(
             app: base,
             configuration: live,
-            server: LiveServerBackend(
-                target: LiveTarget(baseURL: base, server: nil),
-                key: nil,
-                lifespanSupported: false
-            ),
+            server: LiveServerBackend(target: target, key: nil, lifespanSupported: false),
             openedAt: CallSite(fileID: fileID, filePath: filePath, line: line, column: column)
         )
     }
@@ -193,6 +205,7 @@ public func withTestClient<Result>(
 /// - Parameters:
 ///   - url: An `http` or `https` URL.
 ///   - configuration: The client's configuration.
+///   - trust: The certificates an `https` server may show: the system's roots unless given.
 ///   - isolation: The actor `body` runs on; the caller's, unless given.
 ///   - fileID: Where the client is opened, as a forgotten `close()` would name it; the caller's.
 ///   - filePath: See `fileID`.
@@ -204,6 +217,7 @@ public func withTestClient<Result>(
 public func withTestClient<Result>(
     url: URL,
     configuration: TestClientConfiguration = TestClientConfiguration(),
+    trust: TLSTrust = .system,
     isolation: isolated (any Actor)? = #isolation,
     fileID: String = #fileID,
     filePath: String = #filePath,
@@ -214,6 +228,7 @@ public func withTestClient<Result>(
     let client = try await TestClient(
         url: url,
         configuration: configuration,
+        trust: trust,
         fileID: fileID,
         filePath: filePath,
         line: line,

@@ -25,6 +25,20 @@ public struct AppServer: Sendable, Hashable {
     public static func uvicorn(arguments: [String] = []) -> AppServer { fatalError("unavailable") }
 }
 
+/// Live mode needs the package trait "Live".
+@available(
+    *, unavailable,
+    message: "live mode needs the package trait \"Live\": add traits: [\"Live\"] to the .package(url: …/swift-asgi-testclient …) line (in this checkout: swift build --traits Live)"
+)
+public struct TLSTrust: Sendable, Hashable {
+    /// Unavailable: needs the trait "Live".
+    public static var system: TLSTrust { fatalError("unavailable") }
+    /// Unavailable: needs the trait "Live".
+    /// - Parameter path: A PEM file.
+    /// - Returns: Nothing; needs the trait.
+    public static func certificates(pemFile path: String) -> TLSTrust { fatalError("unavailable") }
+}
+
 extension TestClient {
     /// Unavailable: live mode needs the package trait "Live".
     /// - Parameters:
@@ -53,6 +67,7 @@ extension TestClient {
     /// - Parameters:
     ///   - url: The server.
     ///   - configuration: The configuration.
+    ///   - trust: The certificates to trust.
     ///   - fileID: The caller's.
     ///   - filePath: The caller's.
     ///   - line: The caller's.
@@ -64,6 +79,7 @@ extension TestClient {
     public convenience init(
         url: URL,
         configuration: TestClientConfiguration = TestClientConfiguration(),
+        trust: TLSTrust = .system,
         fileID: String = #fileID,
         filePath: String = #filePath,
         line: Int = #line,
@@ -103,6 +119,7 @@ public func withTestClient<Result>(
 /// - Parameters:
 ///   - url: The server.
 ///   - configuration: The configuration.
+///   - trust: The certificates to trust.
 ///   - isolation: The caller's.
 ///   - fileID: The caller's.
 ///   - filePath: The caller's.
@@ -117,6 +134,7 @@ public func withTestClient<Result>(
 public func withTestClient<Result>(
     url: URL,
     configuration: TestClientConfiguration = TestClientConfiguration(),
+    trust: TLSTrust = .system,
     isolation: isolated (any Actor)? = #isolation,
     fileID: String = #fileID,
     filePath: String = #filePath,

@@ -44,7 +44,7 @@ public import Foundation
 ///   `data(for:)` with `httpBody` or `httpBodyStream`.
 /// - An app exception fails the task with the `TestClientError` (or is answered with 500, as
 ///   `TestClientConfiguration.raiseAppExceptions` says). Cancelling the task disconnects the app.
-public final class TestClientURLProtocol: URLProtocol {
+public class TestClientURLProtocol: URLProtocol {
     private let loading = Locked<(task: Task<Void, Never>, reporter: Reporter)?>(nil)
 
     /// Whether the request is for a test client: its host is the host of some client's base URL.
@@ -66,7 +66,7 @@ public final class TestClientURLProtocol: URLProtocol {
     override public func startLoading() {
         let reporter = Reporter(urlProtocol: self)
         let request = self.request
-        guard let url = request.url, let client = TestClient.registered(authority: Self.authority(of: url)) else {
+        guard let url = request.url, let client = Self.client(for: url) else {
             reporter.fail(
                 URLError(
                     .cannotConnectToHost,
@@ -159,6 +159,13 @@ public final class TestClientURLProtocol: URLProtocol {
         } catch {
             reporter.fail(error)
         }
+    }
+
+    /// The client whose app answers `url`: the in-process client with that base URL. (A session
+    /// made for a live client has a subclass of its own, `LiveClientURLProtocol`, which names that
+    /// client.)
+    class func client(for url: URL) -> TestClient? {
+        TestClient.registered(authority: authority(of: url))
     }
 
     /// `host:port`, lowercased, with the scheme's port when the URL has none.

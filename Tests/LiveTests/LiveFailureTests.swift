@@ -32,13 +32,14 @@ extension LiveSuites {
         static func expectFailure(
             app: String,
             configuration: TestClientConfiguration = TestClientConfiguration(),
+            server: AppServer = .uvicorn(),
             _ code: TestClientError.Code,
             mentioning text: String,
             sourceLocation: SourceLocation = #_sourceLocation
         ) async {
             let started = ContinuousClock.now
             let error = await #expect(throws: TestClientError.self, sourceLocation: sourceLocation) {
-                _ = try await TestClient(app: app, configuration: configuration, server: .uvicorn())
+                _ = try await TestClient(app: app, configuration: configuration, server: server)
             }
             #expect(error?.code == code, "\(String(describing: error))", sourceLocation: sourceLocation)
             let description = error.map(String.init(describing:)) ?? ""
@@ -66,6 +67,16 @@ extension LiveSuites {
         @Test func anAttributeThatIsNotCallable() async {
             await Self.expectFailure(
                 app: "python_fixtures.live_app:not_callable",
+                .notCallable,
+                mentioning: "not callable"
+            )
+        }
+
+        @Test func anAttributeThatIsNotCallableUnderWorkers() async {
+            // uvicorn loads the app only in its workers, and starts a new worker for each that fails.
+            await Self.expectFailure(
+                app: "python_fixtures.live_app:not_callable",
+                server: .uvicorn(arguments: ["--workers", "2"]),
                 .notCallable,
                 mentioning: "not callable"
             )

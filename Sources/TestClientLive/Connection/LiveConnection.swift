@@ -23,6 +23,7 @@ final class LiveConnection: ConnectionCall {
         /// The client took the end.
         var tookEnd = false
         var left = false
+        var logsDelivered = false
         var pump: Task<Void, Never>?
     }
 
@@ -56,12 +57,12 @@ final class LiveConnection: ConnectionCall {
                     // disconnect, the connection ends without a failure.
                     await emit(nil)
                 } else {
-                    fail(await target.failure(for: error, logs: logs))
+                    let failure = await target.failure(for: error, logs: logs)
+                    deliverLogs()
+                    fail(failure)
                 }
             }
-            if let clientLogs = options.clientLogs {
-                for entry in logs { clientLogs.append(entry) }
-            }
+            deliverLogs()
         }
         state.withLock { $0.pump = pump }
     }
@@ -102,18 +103,42 @@ final class LiveConnection: ConnectionCall {
     }
 
     /// The next message the client pushed, waiting for it (and telling a waiting producer that one
-    /// is wanted); nil once the client has left.
+    /// is wanted); nil once the client has left, or when the waiting task is cancelled (the
+    /// response ended before the request body did).
     func nextInbound() async -> InboundEvent? {
-        await withCheckedContinuation { continuation in
-            let (now, producer) = state.withLock { state -> (InboundEvent??, CheckedContinuation<Bool, Never>?) in
-                if !state.inbound.isEmpty { return (.some(state.inbound.removeFirst()), nil) }
-                if state.left { return (.some(nil), nil) }
-                state.inboundWaiter = continuation
-                defer { state.demandWaiter = nil }
-                return (nil, state.demandWaiter)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let (now, producer) = state.withLock { state -> (InboundEvent??, CheckedContinuation<Bool, Never>?) in
+                    if !state.inbound.isEmpty { return (.some(state.inbound.removeFirst()), nil) }
+                    if state.left || Task.isCancelled { return (.some(nil), nil) }
+                    state.inboundWaiter = continuation
+                    defer { state.demandWaiter = nil }
+                    return (nil, state.demandWaiter)
+                }
+                producer?.resume(returning: true)
+                if let now { continuation.resume(returning: now) }
             }
-            producer?.resume(returning: true)
-            if let now { continuation.resume(returning: now) }
+        } onCancel: {
+            // Checked under the lock above: either the waiter is stored and resumed here, or the
+            // wait saw the cancellation and did not store it.
+            let waiter = state.withLock { state in
+                defer { state.inboundWaiter = nil }
+                return state.inboundWaiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Hands the server's records of this call to the client's log, once: before the end or the
+    /// failure reaches the client, so that its `logs` have them when the call returns.
+    private func deliverLogs() {
+        guard let clientLogs = options.clientLogs else { return }
+        let first = state.withLock { state in
+            defer { state.logsDelivered = true }
+            return !state.logsDelivered
+        }
+        if first {
+            for entry in logs { clientLogs.append(entry) }
         }
     }
 
@@ -121,6 +146,7 @@ final class LiveConnection: ConnectionCall {
 
     /// Queues what the server sent; waits while the client is a window behind.
     func emit(_ event: OutboundEvent?) async {
+        if event == nil { deliverLogs() }
         let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
             guard !state.finished else { return nil }
             if event == nil { state.finished = true }

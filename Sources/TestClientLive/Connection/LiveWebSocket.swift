@@ -1,7 +1,6 @@
 #if Live
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import NIOWebSocket
 import PyASGIBridge
 
@@ -24,9 +23,8 @@ enum LiveWebSocket {
     ]
 
     @Sendable static func session(_ connection: LiveConnection) async throws {
-        let (host, port, prefix) = try address(connection.target.baseURL)
         let scope = connection.scope
-        var uri = prefix + String(decoding: scope.rawPath, as: UTF8.self)
+        var uri = connection.target.pathPrefix + String(decoding: scope.rawPath, as: UTF8.self)
         if !scope.queryString.isEmpty { uri += "?" + String(decoding: scope.queryString, as: UTF8.self) }
         var headers = HTTPHeaders()
         for field in scope.headers {
@@ -36,8 +34,9 @@ enum LiveWebSocket {
             }
         }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
-        let handshake = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: host, port: port) { channel in
+        // Over TLS for an https base URL (wss).
+        let handshake = try await connection.target
+            .connect { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketClientUpgrader<Handshake>(maxFrameSize: 1 << 24) { channel, head in
                         channel.eventLoop.makeCompletedFuture {
@@ -172,24 +171,6 @@ enum LiveWebSocket {
     /// A masked frame, as a client sends them.
     private static func frame(_ opcode: WebSocketOpcode, _ data: ByteBuffer) -> WebSocketFrame {
         WebSocketFrame(fin: true, opcode: opcode, maskKey: .random(), data: data)
-    }
-
-    /// Host, port and path prefix of an `http://` base URL.
-    private static func address(_ base: String) throws -> (String, Int, String) {
-        guard base.hasPrefix("http://") else {
-            throw BridgeFailure.connectionClosed(reason: "Live websockets support http:// servers only, not \(base).")
-        }
-        let rest = base.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" }
-        let prefix = String(rest.dropFirst(authority.count))
-        var host = String(authority)
-        var port = 80
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            host = String(authority[..<colon])
-            port = Int(authority[authority.index(after: colon)...]) ?? 80
-        }
-        if host.hasPrefix("[") { host = String(host.dropFirst().dropLast()) }
-        return (host, port, prefix)
     }
 }
 #endif

@@ -39,6 +39,24 @@ enum UvicornLauncher {
             return app
         uvicorn.config.import_from_string = load_callable
 
+        # With workers the app is loaded only in the worker processes (started afresh, without the
+        # check above), and uvicorn starts a new worker for each that fails: load and check it here
+        # once, before serving, and fail as uvicorn fails a single process.
+        def workers():
+            arguments = sys.argv[3:]
+            for index, argument in enumerate(arguments):
+                if argument == "--workers" and index + 1 < len(arguments):
+                    return int(arguments[index + 1])
+                if argument.startswith("--workers="):
+                    return int(argument.split("=", 1)[1])
+            return int(os.environ.get("WEB_CONCURRENCY") or 1)
+        if workers() > 1:
+            try:
+                load_callable(app_spec)
+            except uvicorn.config.ImportFromStringError as error:
+                sys.stderr.write(f"ERROR:    Error loading ASGI app. {error}\\n")
+                sys.exit(1)
+
         def watch_parent():
             while os.getppid() == parent:
                 time.sleep(0.2)

@@ -132,7 +132,23 @@ final class UvicornServer: Sendable {
     }
 
     /// The server's URL, once it listens.
-    var url: String { "http://127.0.0.1:\(port ?? 0)" }
+    var url: String { "\(scheme)://127.0.0.1:\(port ?? 0)" }
+
+    /// `https` when uvicorn serves TLS (`--ssl-certfile`), else `http`.
+    var scheme: String { certificateFile == nil ? "http" : "https" }
+
+    /// What the client trusts: the server's own certificate file, when it serves TLS.
+    var trust: TLSTrust { certificateFile.map { .certificates(pemFile: $0) } ?? .system }
+
+    /// The value of `--ssl-certfile` among uvicorn's arguments.
+    private var certificateFile: String? {
+        let arguments = settings.arguments
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--ssl-certfile", index + 1 < arguments.count { return arguments[index + 1] }
+            if argument.hasPrefix("--ssl-certfile=") { return String(argument.dropFirst("--ssl-certfile=".count)) }
+        }
+        return nil
+    }
 
     /// Polls until the server answers a probe, it exits, or the start timeout passes.
     private func waitUntilReady() async throws {
@@ -143,7 +159,7 @@ final class UvicornServer: Sendable {
                 try? await Task.sleep(for: .milliseconds(100))
                 throw startFailure(status: status)
             }
-            if let port, port > 0, Self.answers(port: port) {
+            if let port, port > 0, Self.answers(port: port, tls: certificateFile != nil) {
                 log.forgetProbes()
                 return
             }
@@ -160,7 +176,9 @@ final class UvicornServer: Sendable {
 
     /// Whether something serves HTTP on `port`: a request line uvicorn rejects itself (a 400,
     /// without calling the app) comes back once the server has started, its lifespan included.
-    private static func answers(port: Int) -> Bool {
+    /// A server that speaks TLS closes the connection instead, as the probe is no TLS handshake;
+    /// until it serves, the connection waits in the listening socket's backlog, and nothing comes.
+    private static func answers(port: Int, tls: Bool) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -179,7 +197,8 @@ final class UvicornServer: Sendable {
         let probe = Array("PROBE\r\n\r\n".utf8)
         guard send(fd, probe, probe.count, Int32(MSG_NOSIGNAL)) == probe.count else { return false }
         var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 1
+        let received = recv(fd, &byte, 1, 0)
+        return received == 1 || (tls && received == 0)
     }
 
     /// Why the server exited before it served: the app's loading error as the in-process client
