@@ -86,6 +86,31 @@ async def warn(request: Request):
     return PlainTextResponse("warned", status_code=500)
 
 
+async def nodelay(request: Request):
+    """Whether the server's socket of this connection sends without Nagle's delay (TCP_NODELAY): the
+    socket among this process's descriptors whose peer is the request's client."""
+    import socket as sockets
+
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            duplicate = os.dup(int(name))
+        except OSError:
+            continue
+        try:
+            candidate = sockets.socket(fileno=duplicate)
+        except OSError:
+            os.close(duplicate)
+            continue
+        with candidate:
+            try:
+                if candidate.type != sockets.SOCK_STREAM or candidate.getpeername() != tuple(request.scope["client"]):
+                    continue
+            except OSError:
+                continue
+            return JSONResponse({"nodelay": candidate.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) != 0})
+    return JSONResponse({"nodelay": None})
+
+
 async def die(request: Request):
     os._exit(3)
 
@@ -136,6 +161,7 @@ app = Starlette(
         Route("/warn", warn),
         Route("/die", die),
         Route("/scheme", scheme),
+        Route("/nodelay", nodelay),
         WebSocketRoute("/ws", socket),
         WebSocketRoute("/refuse", refuse),
     ],

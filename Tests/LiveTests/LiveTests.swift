@@ -117,6 +117,17 @@ extension LiveSuites {
             try await second.close()
         }
 
+        /// uvicorn took the listener it is given (`--fd`) for a Unix socket, so asyncio left Nagle's
+        /// algorithm on for the connections it accepted: on a kept-alive connection each response
+        /// waited for the client's delayed ACK.
+        @Test func theServersConnectionsSendWithoutNaglesDelay() async throws {
+            struct NoDelay: Decodable { var nodelay: Bool? }
+            try await withTestClient(app: Self.app, server: .uvicorn()) { client in
+                let socket = try await client.get("/nodelay").json(NoDelay.self)
+                #expect(socket.nodelay == true)
+            }
+        }
+
         @Test func workersServeTheApp() async throws {
             try await withTestClient(app: Self.app, server: .uvicorn(arguments: ["--workers", "2"])) { client in
                 let response = try await client.get("/state")
