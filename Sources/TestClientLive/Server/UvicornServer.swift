@@ -1,5 +1,6 @@
 #if Live
 import Foundation
+import NIOCore
 import PyASGIBridge
 import TestClient
 
@@ -184,16 +185,11 @@ final class UvicornServer: Sendable {
         defer { close(fd) }
         var timeout = timeval(tv_sec: 0, tv_usec: 300_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return false }
+        // NIO's address, not a hand-filled sockaddr_in: which C module owns sockaddr_in's members
+        // depends on the build (Glibc's, or NIO's shim that includes the same header).
+        guard let address = try? SocketAddress(ipAddress: "127.0.0.1", port: port),
+            address.withSockAddr({ connect(fd, $0, socklen_t($1)) }) == 0
+        else { return false }
         let probe = Array("PROBE\r\n\r\n".utf8)
         guard send(fd, probe, probe.count, Int32(MSG_NOSIGNAL)) == probe.count else { return false }
         var byte: UInt8 = 0
