@@ -7,6 +7,7 @@ enum Fixture {
     static let starlette = "python_fixtures.starlette_app:app"
     static let fastapi = "python_fixtures.fastapi_app:app"
     static let django = "python_fixtures.django_app:app"
+    static let litestar = "python_fixtures.litestar_app:app"
     static let sse = "python_fixtures.sse_app:app"
     static let asgi3 = "python_fixtures.raw_asgi:app"
     static let asgi2 = "python_fixtures.raw_asgi:asgi2_app"
