@@ -76,10 +76,10 @@ extension CommandLineTests {
 
     static var venv: String { root.appendingPathComponent(".venv").path }
 
-    @Test(.enabled(if: liveModeTested)) func liveServesTheAppWithUvicornForTheCall() throws {
+    @Test(.enabled(if: liveModeTested)) func liveServesTheAppWithUvicornForTheCall() async throws {
         let app = try MarkedApp()
         defer { app.remove() }
-        let run = try Self.run(
+        let run = try await Self.run(
             ["--live", "--venv", Self.venv, "--app", "\(app.module):app", "GET", "/hello", "--output", "json"],
             directory: app.directory
         )
@@ -96,7 +96,7 @@ extension CommandLineTests {
     }
 
     /// uvicorn serving `app` on a free port, as a user starts a server by hand; stopped by `body`'s end.
-    static func withServer<T>(_ app: MarkedApp, _ body: (URL) throws -> T) throws -> T {
+    static func withServer<T>(_ app: MarkedApp, _ body: (URL) async throws -> T) async throws -> T {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: venv + "/bin/python")
         // A child inherits the signal mask of the thread that starts it, and the test's threads block
@@ -125,29 +125,29 @@ extension CommandLineTests {
         }
         let start = try #require(text.range(of: "http://127.0.0.1:")).lowerBound
         let address = String(text[start...].prefix { !$0.isWhitespace })
-        return try body(try #require(URL(string: address)))
+        return try await body(try #require(URL(string: address)))
     }
 
     @Test(.enabled(if: liveModeTested), .timeLimit(.minutes(3)))
-    func urlSendsToARunningServer() throws {
+    func urlSendsToARunningServer() async throws {
         let app = try MarkedApp()
         defer { app.remove() }
-        try Self.withServer(app) { url in
-            let run = try Self.run(["--url", url.absoluteString, "GET", "/items?x=1", "--output", "json"])
+        try await Self.withServer(app) { url in
+            let run = try await Self.run(["--url", url.absoluteString, "GET", "/items?x=1", "--output", "json"])
             #expect(run.status == 0, "\(run.stderr)")
             let object = try run.object()
             #expect(object?["status"] as? Int == 200)
             #expect((object?["body"] as? [String: Any])?["path"] as? String == "/items")
-            let pretty = try Self.run(["--url", url.absoluteString, "--print", "h", "GET", "/"])
+            let pretty = try await Self.run(["--url", url.absoluteString, "--print", "h", "GET", "/"])
             #expect(pretty.stdout.contains("server: uvicorn"))
         }
-        let refused = try Self.run(["--url", "http://127.0.0.1:1", "GET", "/"])
+        let refused = try await Self.run(["--url", "http://127.0.0.1:1", "GET", "/"])
         #expect(refused.status == 2)
         #expect(refused.stderr.hasPrefix("asgi: "))
     }
 
     @Test(.enabled(if: liveModeTested && ProcessTable.isAvailable), .timeLimit(.minutes(3)))
-    func aKilledLiveCallLeavesNoServer() throws {
+    func aKilledLiveCallLeavesNoServer() async throws {
         let app = try MarkedApp()
         defer { app.remove() }
         let process = Self.process(

@@ -64,7 +64,7 @@ extension CommandLineTests {
         return folder
     }
 
-    @Test func pathsAreTheCallersWhenRunFromAnotherDirectory() throws {
+    @Test func pathsAreTheCallersWhenRunFromAnotherDirectory() async throws {
         let folder = try Self.serviceDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let venv = folder.appendingPathComponent(".venv").resolvingSymlinksInPath().path
@@ -72,7 +72,7 @@ extension CommandLineTests {
         let environment = ["VIRTUAL_ENV": ""]
         let app = ["--app", "caller_service.main:app", "--output", "json"]
 
-        let found = try Self.run(
+        let found = try await Self.run(
             app + ["--pythonpath", "lib", "POST", "/", "--file", "doc=@notes.txt"],
             environment: environment,
             directory: folder
@@ -85,7 +85,7 @@ extension CommandLineTests {
         #expect(multipart.contains(#"filename="notes.txt""#))
         #expect(multipart.contains("notes from the caller\n"))
 
-        let explicit = try Self.run(
+        let explicit = try await Self.run(
             app + ["--venv", ".venv", "--pythonpath", "./lib", "--session", "./session.json"]
                 + ["POST", "/", "--data", "@notes.txt"],
             environment: environment,

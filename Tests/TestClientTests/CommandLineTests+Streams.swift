@@ -49,7 +49,7 @@ extension CommandLineTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
-    func anEndlessEventStreamIsPrintedAsItArrivesUntilCtrlC() throws {
+    func anEndlessEventStreamIsPrintedAsItArrivesUntilCtrlC() async throws {
         // Buffered, nothing would show until the 30 s timeout, and then only a failure.
         var running = try Running(["GET", "/events"])
         let arrived = running.read(until: "data: tick 2\r\n")
@@ -64,7 +64,7 @@ extension CommandLineTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
-    func streamPrintsAnyBodyAsItArrives() throws {
+    func streamPrintsAnyBodyAsItArrives() async throws {
         var running = try Running(["--stream", "--print", "b", "GET", "/ticks"])
         let arrived = running.read(until: "tick 2\n")
         #expect(arrived)
@@ -74,8 +74,8 @@ extension CommandLineTests {
         #expect(running.text.hasPrefix("tick 0\ntick 1\ntick 2\n"))
     }
 
-    @Test func streamJSONIsOneObjectPerEvent() throws {
-        let run = try Self.run(["--stream", "--output", "json", "GET", "/events?count=3&every=0"])
+    @Test func streamJSONIsOneObjectPerEvent() async throws {
+        let run = try await Self.run(["--stream", "--output", "json", "GET", "/events?count=3&every=0"])
         #expect(run.status == 0)
         let lines = try Self.objects(run)
         try #require(lines.count == 5)
@@ -93,8 +93,8 @@ extension CommandLineTests {
         #expect(lines[4]["reason"] as? String == "app")
     }
 
-    @Test func eventStreamJSONWithoutStreamIsOneObjectAtTheEnd() throws {
-        let run = try Self.run(["--output", "json", "GET", "/events?count=2&every=0"])
+    @Test func eventStreamJSONWithoutStreamIsOneObjectAtTheEnd() async throws {
+        let run = try await Self.run(["--output", "json", "GET", "/events?count=2&every=0"])
         #expect(run.status == 0)
         let object = try #require(try run.object())
         #expect((object["body"] as? String)?.contains("data: tick 1\r\n") == true)
@@ -102,12 +102,12 @@ extension CommandLineTests {
         #expect(events.map { $0["event"] as? String } == ["greeting", "tick"])
     }
 
-    @Test func aStreamEndsCleanlyAfterTimeoutSecondsWithNothingNew() throws {
-        let pretty = try Self.run(["--timeout", "1", "GET", "/events?count=2&every=0&hold"])
+    @Test func aStreamEndsCleanlyAfterTimeoutSecondsWithNothingNew() async throws {
+        let pretty = try await Self.run(["--timeout", "1", "GET", "/events?count=2&every=0&hold"])
         #expect(pretty.status == 0)
         #expect(pretty.stdout.contains("data: tick 1\r\n"))
         #expect(pretty.stderr == "")
-        let json = try Self.run(["--timeout", "1", "--stream", "--output", "json", "GET", "/events?count=1&hold"])
+        let json = try await Self.run(["--timeout", "1", "--stream", "--output", "json", "GET", "/events?count=1&hold"])
         #expect(json.status == 0)
         let lines = try Self.objects(json)
         #expect(lines.map { $0["type"] as? String } == ["response", "event", "end"])
@@ -115,26 +115,26 @@ extension CommandLineTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
-    func aBodyThatIsNoStreamStillHasTimeoutSecondsInAll() throws {
+    func aBodyThatIsNoStreamStillHasTimeoutSecondsInAll() async throws {
         // Without --stream an endless plain body is read whole, so --timeout bounds all of it, and
         // Ctrl-C or the timeout cut it short as failures, never as a complete response.
-        let run = try Self.run(["--timeout", "1", "GET", "/ticks"])
+        let run = try await Self.run(["--timeout", "1", "GET", "/ticks"])
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix("asgi: timeout: The body did not end within 1.0 seconds (--timeout)"))
         #expect(run.stdout == "")
     }
 
-    @Test func verboseAndPrintStillWorkOnAStream() throws {
-        let verbose = try Self.run(["-v", "GET", "/events?count=1"])
+    @Test func verboseAndPrintStillWorkOnAStream() async throws {
+        let verbose = try await Self.run(["-v", "GET", "/events?count=1"])
         #expect(verbose.stdout.hasPrefix("GET /events?count=1 HTTP/1.1\nhost: testserver\n\n\nHTTP/1.1 200 OK\n"))
         #expect(verbose.stdout.contains("data: first line\r\n"))
-        let head = try Self.run(["--print", "h", "GET", "/events?count=1"])
+        let head = try await Self.run(["--print", "h", "GET", "/events?count=1"])
         #expect(head.stdout.hasPrefix("HTTP/1.1 200 OK\n"))
         #expect(!head.stdout.contains("data:"))
     }
 
-    @Test func eventStreamParsingFollowsTheWHATWGRulesByteByByte() throws {
-        let run = try Self.run(["--app", "python_fixtures.cli_streams:app", "--stream", "--output", "json", "GET", "/"])
+    @Test func eventStreamParsingFollowsTheWHATWGRulesByteByByte() async throws {
+        let run = try await Self.run(["--app", "python_fixtures.cli_streams:app", "--stream", "--output", "json", "GET", "/"])
         #expect(run.status == 0)
         let events = try Self.objects(run).filter { $0["type"] as? String == "event" }
         let expected: [(event: String, data: String, id: String?, retry: Int?)] = [

@@ -3,37 +3,37 @@ import Testing
 
 /// `asgi --ws`: every line sent, replies printed as they come, closing and its exit codes.
 extension CommandLineTests {
-    @Test func websocketMode() throws {
+    @Test func websocketMode() async throws {
         // The echo app never closes: the command closes after the app has been silent for --timeout.
-        let run = try Self.run(["--ws", "/ws", "--timeout", "5"], input: "one\ntwo\n")
+        let run = try await Self.run(["--ws", "/ws", "--timeout", "5"], input: "one\ntwo\n")
         #expect(run.status == 0)
         #expect(run.stdout == "echo: one\necho: two\n")
     }
 
-    @Test func websocketSendsEveryLineEvenWithoutReplies() throws {
-        let run = try Self.run(["--ws", "/ws/collect"], input: "a\nb\nend\n")
+    @Test func websocketSendsEveryLineEvenWithoutReplies() async throws {
+        let run = try await Self.run(["--ws", "/ws/collect"], input: "a\nb\nend\n")
         #expect(run.status == 0)
         #expect(run.stdout == "got: a, b\n")
     }
 
-    @Test func websocketJSONOutputShowsTheClose() throws {
-        let run = try Self.run(["--ws", "/ws/collect", "--output", "json"], input: "a\nend\n")
+    @Test func websocketJSONOutputShowsTheClose() async throws {
+        let run = try await Self.run(["--ws", "/ws/collect", "--output", "json"], input: "a\nend\n")
         #expect(
             run.stdout == #"{"text":"got: a","type":"text"}"# + "\n" + #"{"code":1000,"reason":"","type":"close"}"#
                 + "\n"
         )
     }
 
-    @Test func websocketCloseCodesDecideTheExitCode() throws {
+    @Test func websocketCloseCodesDecideTheExitCode() async throws {
         for (code, exit) in [(1000, 0), (1001, 0), (1008, 2), (1011, 2), (4000, 2)] as [(Int, Int32)] {
-            let run = try Self.run(["--ws", "/ws/close/\(code)"])
+            let run = try await Self.run(["--ws", "/ws/close/\(code)"])
             #expect(run.status == exit, "close code \(code)")
             #expect(run.stderr.contains("with code \(code): closing with \(code)") == (exit != 0), "close code \(code)")
         }
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func websocketPrintsRepliesWhileInputIsStillOpen() throws {
+    func websocketPrintsRepliesWhileInputIsStillOpen() async throws {
         let process = Self.process(["--ws", "/ws/greet"], input: .pipe(Data()), environment: [:])
         let out = Pipe()
         let stdin = Pipe()

@@ -66,15 +66,61 @@ struct CommandLineTests {
         input: String = "",
         environment: [String: String] = [:],
         directory: URL = root
-    ) throws -> Run {
-        try run(arguments, input: .pipe(Data(input.utf8)), environment: environment, directory: directory)
+    ) async throws -> Run {
+        try await run(arguments, input: .pipe(Data(input.utf8)), environment: environment, directory: directory)
     }
 
+    /// Runs `asgi` and waits for it on a thread of its own (``offPool(_:)``).
     static func run(
         _ arguments: [String],
         input: Input,
         environment: [String: String] = [:],
         directory: URL = root
+    ) async throws -> Run {
+        try await offPool { try blockingRun(arguments, input: input, environment: environment, directory: directory) }
+    }
+
+    /// Runs `work` on a thread of its own and awaits it, at most one per core at a time. A test that
+    /// waits for a subprocess must not hold a thread of Swift's cooperative pool (two on a 2-core
+    /// machine): every other test of the run needs them, and one that waited the whole CLI suite out
+    /// timed out. The slots keep the commands' start-ups (an interpreter and an import each) from
+    /// crowding the cores all at once, as the pool's width did before.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        await slots.acquire()
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            Thread { continuation.resume(returning: Result { try work() }) }.start()
+        }
+        await slots.release()
+        return try result.get()
+    }
+
+    private static let slots = Slots(ProcessInfo.processInfo.activeProcessorCount)
+
+    /// A counting semaphore whose waiters suspend instead of blocking a thread.
+    actor Slots {
+        private var free: Int
+        private var waiters: [CheckedContinuation<Void, Never>] = []
+
+        init(_ count: Int) { free = max(1, count) }
+
+        func acquire() async {
+            if free > 0 {
+                free -= 1
+                return
+            }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+
+        func release() {
+            if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
+        }
+    }
+
+    private static func blockingRun(
+        _ arguments: [String],
+        input: Input,
+        environment: [String: String],
+        directory: URL
     ) throws -> Run {
         let process = process(arguments, input: input, environment: environment, directory: directory)
         let out = Pipe()
@@ -95,7 +141,11 @@ struct CommandLineTests {
     }
 
     /// Runs with stdout on a pseudo-terminal, as a user at a terminal sees it (line ends as "\n").
-    static func runOnTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    static func runOnTerminal(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        try await offPool { try blockingRunOnTerminal(arguments, environment: environment) }
+    }
+
+    private static func blockingRunOnTerminal(_ arguments: [String], environment: [String: String]) throws -> Run {
         let primary = Terminal.openpt(O_RDWR | O_NOCTTY)
         try #require(primary >= 0 && Terminal.grantpt(primary) == 0 && Terminal.unlockpt(primary) == 0)
         defer { close(primary) }
@@ -154,8 +204,10 @@ struct CommandLineTests {
         #endif
     }
 
+    /// A file named `name` in a folder of its own: tests run in parallel, and two that wrote the
+    /// same name in one folder read each other's contents.
     static func temporaryFile(_ name: String, _ contents: String) throws -> URL {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        let file = try temporaryDirectory().appendingPathComponent(name)
         try Data(contents.utf8).write(to: file)
         return file
     }
@@ -167,8 +219,8 @@ struct CommandLineTests {
         )
     }
 
-    @Test func demoAppPrettyOutput() throws {
-        let run = try Self.run(["GET", "/"])
+    @Test func demoAppPrettyOutput() async throws {
+        let run = try await Self.run(["GET", "/"])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("HTTP/1.1 200 OK\n"))
         #expect(run.stdout.contains("content-type: application/json"))
@@ -176,8 +228,8 @@ struct CommandLineTests {
         #expect(!run.stdout.contains("\u{1B}["))  // no colours when not on a terminal
     }
 
-    @Test func jsonOutputForScripts() throws {
-        let run = try Self.run(["POST", "/items", "--json", #"{"name": "pen"}"#, "--output", "json"])
+    @Test func jsonOutputForScripts() async throws {
+        let run = try await Self.run(["POST", "/items", "--json", #"{"name": "pen"}"#, "--output", "json"])
         #expect(run.status == 0)
         let object = try run.object()
         #expect(object?["status"] as? Int == 201)
@@ -186,32 +238,32 @@ struct CommandLineTests {
         #expect(headers?.contains(["content-type", "application/json"]) == true)
     }
 
-    @Test func jsonOutputKeepsTextAsAString() throws {
-        let run = try Self.run(["GET", "/hello", "--output", "json"])
+    @Test func jsonOutputKeepsTextAsAString() async throws {
+        let run = try await Self.run(["GET", "/hello", "--output", "json"])
         #expect(try run.object()?["body"] as? String == "Hello, world!")
     }
 
-    @Test func binaryBodyIsBase64() throws {
-        let run = try Self.run(["GET", "/binary", "--output", "json"])
+    @Test func binaryBodyIsBase64() async throws {
+        let run = try await Self.run(["GET", "/binary", "--output", "json"])
         let object = try run.object()
         #expect(object?["body_base64"] as? String == Data((0...255).map { UInt8($0) }).base64EncodedString())
     }
 
-    @Test func followAndHistory() throws {
-        let run = try Self.run(["GET", "/moved", "--follow", "--output", "json"])
+    @Test func followAndHistory() async throws {
+        let run = try await Self.run(["GET", "/moved", "--follow", "--output", "json"])
         let object = try run.object()
         #expect(object?["body"] as? String == "Hello, redirected!")
         let history = object?["history"] as? [[String: Any]]
         #expect(history?.first?["status"] as? Int == 307)
-        let unfollowed = try Self.run(["GET", "/moved"])
+        let unfollowed = try await Self.run(["GET", "/moved"])
         #expect(unfollowed.stdout.hasPrefix("HTTP/1.1 307 Temporary Redirect"))
     }
 
-    @Test func queryHeadersCookiesFormAndFiles() throws {
-        let hello = try Self.run(["GET", "/hello", "--query", "name=Swift Test", "-H", "X-Trace: 1", "--cookie", "a=1"])
+    @Test func queryHeadersCookiesFormAndFiles() async throws {
+        let hello = try await Self.run(["GET", "/hello", "--query", "name=Swift Test", "-H", "X-Trace: 1", "--cookie", "a=1"])
         #expect(hello.stdout.hasSuffix("Hello, Swift Test!\n"))
         let file = try Self.temporaryFile("asgi-cli-upload.txt", "file body")
-        let upload = try Self.run([
+        let upload = try await Self.run([
             "--app", "python_fixtures.starlette_app:app", "POST", "/upload", "--form", "title=x", "--file",
             "doc=@\(file.path)", "--output", "json",
         ])
@@ -219,9 +271,9 @@ struct CommandLineTests {
         #expect(upload.stdout.contains("asgi-cli-upload.txt"))
     }
 
-    @Test func dataFromAFile() throws {
+    @Test func dataFromAFile() async throws {
         let file = try Self.temporaryFile("asgi-cli-data.json", #"{"name": "from file"}"#)
-        let run = try Self.run([
+        let run = try await Self.run([
             "POST", "/items", "--data", "@\(file.path)", "-H", "Content-Type: application/json", "--output", "json",
         ])
         #expect(run.status == 0)
@@ -230,19 +282,19 @@ struct CommandLineTests {
         #expect(object?["body"] as? [String: String] == ["name": "from file"])
     }
 
-    @Test func failuresExitNonZeroWithOneLine() throws {
-        let missing = try Self.run(["--app", "python_fixtures.nope:app", "GET", "/"])
+    @Test func failuresExitNonZeroWithOneLine() async throws {
+        let missing = try await Self.run(["--app", "python_fixtures.nope:app", "GET", "/"])
         #expect(missing.status == 2)
         #expect(missing.stderr.hasPrefix("asgi: moduleNotFound:"))
         #expect(missing.stderr.split(separator: "\n").count == 1)
-        let raised = try Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/boom"])
+        let raised = try await Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/boom"])
         #expect(raised.status == 2)
         #expect(raised.stderr.contains("ValueError: boom from raw app"))
         #expect(raised.stderr.split(separator: "\n").count == 1)
-        let timeout = try Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/sleep?5", "--timeout", "0.2"])
+        let timeout = try await Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/sleep?5", "--timeout", "0.2"])
         #expect(timeout.status == 2)
         #expect(timeout.stderr.hasPrefix("asgi: timeout:"))
-        let notFound = try Self.run(["GET", "/nope"])
+        let notFound = try await Self.run(["GET", "/nope"])
         #expect(notFound.status == 0)  // any response is a success
     }
 }

@@ -123,8 +123,8 @@ struct CookieSyntaxTests {
 }
 
 extension CommandLineTests {
-    @Test func cookieOptionGoesThroughTheSameCheck() throws {
-        let run = try Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/", "--cookie", "bad name=1"])
+    @Test func cookieOptionGoesThroughTheSameCheck() async throws {
+        let run = try await Self.run(["--app", "python_fixtures.raw_asgi:app", "GET", "/", "--cookie", "bad name=1"])
         #expect(run.status != 0)
         #expect(run.stderr.hasPrefix("asgi: invalidRequest:"), "\(run.stderr)")
         #expect(run.stderr.contains(#""bad name""#))

@@ -60,8 +60,8 @@ struct LifespanSkippedTests {
         }
     }
 
-    @Test func theSkippedLifespanIsLoggedToStandardErrorWithTheException() throws {
-        let run = try CommandLineTests.run(["--app", "python_fixtures.edge_apps:startup_raises", "GET", "/"])
+    @Test func theSkippedLifespanIsLoggedToStandardErrorWithTheException() async throws {
+        let run = try await CommandLineTests.run(["--app", "python_fixtures.edge_apps:startup_raises", "GET", "/"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("served without lifespan"))
         #expect(run.stderr.contains("ASGI 'lifespan' protocol appears unsupported."), "\(run.stderr)")
