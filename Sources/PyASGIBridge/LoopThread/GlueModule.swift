@@ -351,14 +351,41 @@ enum GlueModule {
             """load_app(spec), or the exception it raised. Imports on two threads at once can make
             Python's per-module import locks detect a cycle between them (`_DeadlockError`, with
             shared dependencies such as starlette); the thread that detects it has released its
-            locks, so importing again then goes through."""
+            locks, so importing again then goes through. Or the cycle is detected inside a
+            `from package.module import name` while the other thread still executes that module
+            (litestar's circular imports): an ImportError for a name the module defines further
+            down. Then the import is tried again once no other thread is executing a module (5 s at
+            most); an ImportError with no other import under way is the app's own."""
             for attempt in range(8):
                 try:
                     return load_app(spec)
                 except BaseException as exc:  # noqa: B036
-                    if type(exc).__name__ != "_DeadlockError" or attempt == 7:
+                    if attempt == 7:
                         return exc
-                time.sleep(0.005 * (attempt + 1))
+                    if type(exc).__name__ == "_DeadlockError":
+                        time.sleep(0.005 * (attempt + 1))
+                        continue
+                    if not isinstance(exc, ImportError) or isinstance(exc, ModuleNotFoundError):
+                        return exc
+                    if not _wait_for_other_imports(5.0):
+                        return exc
+
+
+        def _wait_for_other_imports(limit):
+            """Whether another thread was executing a module, waiting until none is (or `limit`
+            seconds have passed)."""
+            def executing():
+                return any(
+                    getattr(getattr(module, "__spec__", None), "_initializing", False)
+                    for module in list(sys.modules.values())
+                )
+
+            if not executing():
+                return False
+            deadline = time.monotonic() + limit
+            while executing() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return True
 
 
         def _utf8_safe(text):
