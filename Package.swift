@@ -92,6 +92,8 @@ let package = Package(
             dependencies: [
                 "TestClient",
                 "TestClientLive",
+                "TestClientOpenAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 "TestClientURLSession",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
