@@ -22,7 +22,8 @@ package final class CallAccount: Sendable {
         case opened
         /// The loop thread has built the scope.
         case scopeBuilt
-        /// The app's task is created.
+        /// The app's coroutine is made; its task is created next (and from Python 3.12, eagerly
+        /// started: its first step runs inside the creation).
         case taskCreated
         /// The task runs its first step.
         case appStarted

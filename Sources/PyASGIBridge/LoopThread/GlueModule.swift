@@ -8,6 +8,7 @@ enum GlueModule {
     static let source = #"""
         import asyncio
         import contextvars
+        import functools
         import importlib
         import inspect
         import logging
@@ -55,6 +56,16 @@ enum GlueModule {
             loop = asyncio.SelectorEventLoop(_BridgeSelector(wait_for_work, work_flag))
             asyncio.set_event_loop(loop)
             return loop
+
+
+        def task_starter(loop):
+            """What starts an app call's task when nothing set a task factory on the loop: the
+            task made directly (`loop.create_task` adds a Python frame and its checks), and from
+            Python 3.12 started eagerly: its first step runs at once, not on the loop's next
+            iteration (a loop iteration costs 5-10 us of a request's time)."""
+            if sys.version_info >= (3, 12):
+                return functools.partial(asyncio.Task, loop=loop, eager_start=True)
+            return functools.partial(asyncio.Task, loop=loop)
 
 
         def run_forever(loop, report):

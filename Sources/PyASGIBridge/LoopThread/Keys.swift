@@ -50,4 +50,6 @@ struct Keys {
     let cancel = Py.interned("cancel")
     let callSoon = Py.interned("call_soon")
     let addDoneCallback = Py.interned("add_done_callback")
+    /// `BaseEventLoop._task_factory`: None unless something called `loop.set_task_factory`.
+    let taskFactory = Py.interned("_task_factory")
 }

@@ -8,6 +8,9 @@ final class LoopAppCall {
     let call: AppCall
     unowned let context: LoopContext
     var task: PyPointer?
+    /// The app call has ended (``finished(exception:result:cancelled:)`` ran); with an eagerly
+    /// started task that can happen before the task is handed back.
+    private(set) var hasEnded = false
     private var waiting: [PyPointer] = []
     private var protocolState: ProtocolState
     private var violation: BridgeFailure?
@@ -240,6 +243,7 @@ final class LoopAppCall {
     /// The app call ended (reported by the glue's `run_app` from inside the task).
     func finished(exception: PyPointer?, result: PyPointer, cancelled: Bool) {
         call.options.account?.mark(.appEnded)
+        hasEnded = true
         context.calls.removeValue(forKey: ObjectIdentifier(call))
         // A task the app left behind that still calls `receive()` gets a disconnect, not a hang.
         call.responseCompleted()

@@ -99,15 +99,41 @@ extension LoopContext {
                     report.pointer,
                     level.pointer
                 )
-            ),
-            let task = Py.call(createTask, coroutine.pointer)
+            )
         else {
             call.appCallEnded(.failure(.appException(takeError())))
             return
         }
+        // Registered first: a task started eagerly (Python 3.12+) may run the whole app call, and
+        // report its end, before the starter returns.
+        let id = ObjectIdentifier(call)
+        calls[id] = loopCall
         account?.mark(.taskCreated)
-        loopCall.task = task
-        calls[ObjectIdentifier(call)] = loopCall
+        guard let task = Py.call(taskStarter(), coroutine.pointer) else {
+            let error = takeError()
+            if !loopCall.hasEnded {
+                calls[id] = nil
+                call.appCallEnded(.failure(.appException(error)))
+            }
+            return
+        }
+        if loopCall.hasEnded {
+            Py_DecRef(task)
+        } else {
+            loopCall.task = task
+        }
+    }
+
+    /// What starts an app call's task: the glue's ``startTask``, or `loop.create_task` once
+    /// something (the app's lifespan, say) set a task factory on the loop, as a server's
+    /// `create_task` would use it.
+    private func taskStarter() -> PyPointer {
+        guard let factory = PyObject_GetAttr(loop, keys.taskFactory) else {
+            PyErr_Clear()
+            return createTask
+        }
+        defer { Py_DecRef(factory) }
+        return Py_IsNone(factory) != 0 ? startTask : createTask
     }
 
     /// The `state` a call's scope gets: a lifespan run starts a new state dict (and gets the dict

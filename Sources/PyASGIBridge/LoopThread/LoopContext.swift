@@ -42,6 +42,9 @@ final class LoopContext {
     /// A future already done with result None: what `send()` returns, awaited without suspending.
     private(set) var doneFuture: PyPointer!
     private(set) var createTask: PyPointer!
+    /// The glue's `task_starter(loop)`: starts an app call's task (eagerly from Python 3.12) when
+    /// the loop has no task factory.
+    private(set) var startTask: PyPointer!
     private(set) var createFuture: PyPointer!
     private(set) var callSoon: PyPointer!
     /// An empty dict: the `state` of scopes that take no part in the app's lifespan (copied).
@@ -135,7 +138,11 @@ final class LoopContext {
             let addReader = PyRef(owned: PyObject_GetAttrString(loop, "add_reader")),
             PyRef(owned: Py.call(addReader.pointer, fd.pointer, drain.pointer)) != nil
         else { throw LoopContext.failure("Cannot set up the event loop.") }
+        guard let starter = PyRef(owned: PyObject_GetAttrString(glue, "task_starter")),
+            let startTask = Py.call(starter.pointer, loop)
+        else { throw LoopContext.failure("Cannot set up the event loop.") }
         self.createTask = createTask
+        self.startTask = startTask
         self.createFuture = createFuture
         self.callSoon = callSoon
         self.doneFuture = done
