@@ -20,8 +20,8 @@ extension Benchmark {
         ("span.request", "1 Swift: the request's scope value, cookies, options; the call queued"),
         ("span.toLoop", "2 hand-off Swift → loop: queued → the loop opens the call"),
         ("span.scope", "3 loop: the scope dict (ScopeBuilder.scope)"),
-        ("span.task", "4 loop: receive/send/report functions, the coroutine, the task"),
-        ("span.taskStart", "5 loop: task created → its first step"),
+        ("span.task", "4 loop: receive/send/report functions, the coroutine"),
+        ("span.taskStart", "5 loop: the task created → its first step"),
         ("span.app", "6 the app: first step → its coroutine returns"),
         ("span.messages", "  of which receive() messages (ScopeBuilder.message)"),
         ("span.parsing", "  of which send() messages parsed (MessageParser.parse)"),
@@ -37,6 +37,10 @@ extension Benchmark {
         ("cpu", "CPU per request, whole process"),
         ("cpu.loop", "  of which the loop thread"),
         ("cpu.swift", "  of which Swift's threads"),
+        ("aatc.plain", "AATC, plain process"),
+        ("bound.floor", "overhead ratio of no client at all in the Swift process: (in-process floor − plain floor) / (AATC − plain floor)"),
+        ("bound.rawtask", "overhead ratio of a task per request and nothing else, in the Swift process (rawtask)"),
+        ("bound.ours", "overhead ratio of ours (accounting on)"),
     ]
 
     static func account(_ options: Options, clients: [String: TestClient], runtime: PythonRuntime) async throws {
@@ -84,6 +88,15 @@ extension Benchmark {
                     values["rawtask.plain"] = try run("rawtask", plain)
                     values["rawtask.embedded"] = try await embedded("run", "rawtask")
                     try await accountOurs(clients[app]!, workload: workload, runtime: runtime, into: &values)
+                    values["aatc.plain"] = try run("aatc", plain)
+                    // What the user's instrument would say of a client that cost only what the
+                    // process (its libpython) or a task per request costs: the least ours can reach.
+                    let floor = values["floor.plain"]!
+                    let aatc = values["aatc.plain"]!
+                    let ratio = { (value: Double?) in value.map { ($0 - floor) / (aatc - floor) } ?? .nan }
+                    values["bound.floor"] = ratio(values["floor.embedded"])
+                    values["bound.rawtask"] = ratio(values["rawtask.embedded"])
+                    values["bound.ours"] = ratio(values["ours"])
                     if round > 0 {
                         for (key, value) in values {
                             columns["\(app) \(workload.name)", default: [:]][key, default: []].append(value)
@@ -155,7 +168,7 @@ extension Benchmark {
         print("| µs per request | " + keys.map(columnTitle).joined(separator: " | ") + " |")
         print("|---|" + keys.map { _ in "---:|" }.joined())
         for (key, label) in accountLines {
-            let cells = keys.map { f(median(columns[$0]?[key] ?? [])) }
+            let cells = keys.map { f(median(columns[$0]?[key] ?? []), key.hasPrefix("bound.") ? 2 : 1) }
             print("| \(label) | " + cells.joined(separator: " | ") + " |")
         }
     }
